@@ -1,0 +1,210 @@
+/**
+ * The library index: every article's summary, held in memory for list() and written to
+ * `library.json` for a fast start. It is derived data: article.json files are the truth, and the
+ * index can always be rebuilt from them (see reconcile.ts).
+ *
+ * Index writes are coalesced (a burst of changes costs one write, at most `maxDelayMs` late), so the
+ * file can lag behind the article files. To let the next open find what it missed without reading
+ * every article.json, each written index records `reflectsWritesBefore`: every article.json whose
+ * mtime is older than that is reflected in the index. It is "now", or the start of the oldest
+ * article.json write still in flight, whichever is earlier.
+ */
+import { Low } from 'lowdb';
+import * as v from 'valibot';
+import type { ArticleSummary } from '../../shared/model';
+import { AtomicJsonFile } from './atomic-file';
+import { parseWith, summarySchema } from './article-record';
+
+/** Format of library.json. The index is derived, so a different format is simply rebuilt. */
+export const INDEX_FORMAT = 1;
+
+const indexSchema = v.object({
+  format: v.literal(INDEX_FORMAT),
+  /** Epoch milliseconds; see the module comment. */
+  reflectsWritesBefore: v.number(),
+  articles: v.array(summarySchema),
+});
+
+export type IndexFile = v.InferOutput<typeof indexSchema>;
+
+/** Checks a parsed library.json; throws an Error saying what is wrong. */
+export function parseIndexFile(raw: unknown): IndexFile {
+  const format = (raw as { format?: unknown } | null)?.format;
+  if (format !== INDEX_FORMAT) throw new Error(`format is ${String(format)}, not ${INDEX_FORMAT}`);
+  return parseWith(indexSchema, raw);
+}
+
+/** Newest saved first; ties (same millisecond) by id so the order never depends on load order. */
+export function compareNewestFirst(a: ArticleSummary, b: ArticleSummary): number {
+  if (a.savedAt !== b.savedAt) return a.savedAt < b.savedAt ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export interface IndexWriteTiming {
+  /** Quiet time after the last change before the index is written. */
+  debounceMs: number;
+  /** Longest a change waits for the index write while changes keep coming. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_INDEX_TIMING: IndexWriteTiming = { debounceMs: 200, maxDelayMs: 1000 };
+
+export class LibraryIndex {
+  readonly #db: Low<IndexFile | null>;
+  readonly #timing: IndexWriteTiming;
+  readonly #onBackgroundError: (error: unknown) => void;
+  readonly #summaries = new Map<string, Readonly<ArticleSummary>>();
+  #sorted: readonly Readonly<ArticleSummary>[] | null = null;
+  /** Start times (epoch ms) of article.json writes in flight, by token. */
+  readonly #writesInFlight = new Map<number, number>();
+  #nextToken = 0;
+  #dirtySince: number | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #writing: Promise<void> | null = null;
+  #disposed = false;
+
+  constructor(
+    indexPath: string,
+    options: {
+      syncDir: string;
+      timing: IndexWriteTiming;
+      onBackgroundError: (error: unknown) => void;
+    },
+  ) {
+    this.#db = new Low<IndexFile | null>(
+      new AtomicJsonFile<IndexFile | null>(indexPath, {
+        parse: parseIndexFile,
+        syncDir: options.syncDir,
+      }),
+      null,
+    );
+    this.#timing = options.timing;
+    this.#onBackgroundError = options.onBackgroundError;
+  }
+
+  /**
+   * Reads library.json: null when missing; throws CorruptFileError when unparseable, of the wrong
+   * format or shape.
+   */
+  async read(): Promise<IndexFile | null> {
+    this.#db.data = null;
+    await this.#db.read();
+    return this.#db.data;
+  }
+
+  /** Replaces the whole in-memory index (at open). Does not schedule a write. */
+  load(summaries: Iterable<ArticleSummary>): void {
+    this.#summaries.clear();
+    for (const summary of summaries) this.#summaries.set(summary.id, Object.freeze({ ...summary }));
+    this.#sorted = null;
+  }
+
+  get size(): number {
+    return this.#summaries.size;
+  }
+
+  has(id: string): boolean {
+    return this.#summaries.has(id);
+  }
+
+  get(id: string): Readonly<ArticleSummary> | undefined {
+    return this.#summaries.get(id);
+  }
+
+  /** Every summary, newest first. A fresh array; the summaries themselves are frozen. */
+  list(): ArticleSummary[] {
+    this.#sorted ??= [...this.#summaries.values()].sort(compareNewestFirst);
+    return [...this.#sorted];
+  }
+
+  /** Adds or replaces one summary and schedules an index write. */
+  put(summary: ArticleSummary): void {
+    this.#summaries.set(summary.id, Object.freeze({ ...summary }));
+    this.#sorted = null;
+    this.markDirty();
+  }
+
+  /** Removes one summary and schedules an index write. */
+  delete(id: string): void {
+    if (this.#summaries.delete(id)) {
+      this.#sorted = null;
+      this.markDirty();
+    }
+  }
+
+  /**
+   * Call just before writing an article.json; pass the token to `endArticleWrite` in the same tick
+   * as the `put` that reflects the write (or on failure), so no snapshot can miss it unnoticed.
+   */
+  beginArticleWrite(): number {
+    this.#nextToken += 1;
+    this.#writesInFlight.set(this.#nextToken, Date.now());
+    return this.#nextToken;
+  }
+
+  endArticleWrite(token: number): void {
+    this.#writesInFlight.delete(token);
+  }
+
+  /** Schedules a coalesced write of library.json. */
+  markDirty(): void {
+    this.#dirtySince ??= Date.now();
+    if (this.#disposed) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    const latest = this.#dirtySince + this.#timing.maxDelayMs - Date.now();
+    const wait = Math.max(0, Math.min(this.#timing.debounceMs, latest));
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.flush().catch(this.#onBackgroundError);
+    }, wait);
+    // A pending index write must not keep a CLI process alive; the index is derived anyway.
+    this.#timer.unref?.();
+  }
+
+  /** True when the in-memory index has changes library.json does not have yet. */
+  get dirty(): boolean {
+    return this.#dirtySince !== null;
+  }
+
+  /** Writes library.json now if anything changed; resolves once it is on disk. */
+  async flush(): Promise<void> {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    for (;;) {
+      if (this.#writing !== null) {
+        // One writer per file: wait for the write in progress, then write again if still dirty.
+        await this.#writing.catch(() => undefined);
+        continue;
+      }
+      if (this.#dirtySince === null) return;
+      const since = this.#dirtySince;
+      this.#dirtySince = null;
+      const writing = this.#write();
+      this.#writing = writing;
+      try {
+        await writing;
+      } catch (error) {
+        this.#dirtySince = Math.min(since, this.#dirtySince ?? since);
+        throw error;
+      } finally {
+        this.#writing = null;
+      }
+    }
+  }
+
+  /** Stops scheduling writes (close, or a simulated crash). Pending changes are dropped. */
+  dispose(): void {
+    this.#disposed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async #write(): Promise<void> {
+    // Taken synchronously with the snapshot below: see the module comment.
+    const reflectsWritesBefore = Math.min(Date.now(), ...this.#writesInFlight.values());
+    this.#db.data = { format: INDEX_FORMAT, reflectsWritesBefore, articles: this.list() };
+    await this.#db.write();
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The renderer's only door to Offprint's background process. Under Electron the preload exposes the
+ * contract as `window.offprint`; under the browser host the same contract is served over loopback
+ * HTTP with a per-start token. Everything else in the renderer imports `api` (or the import helpers
+ * below) from here and never learns which host it runs under.
+ */
+import {
+  CHANNEL_NAMES,
+  EVENT_NAMES,
+  type ChannelName,
+  type EventMap,
+  type EventName,
+  type OffprintApi,
+} from '../../../src-main/shared/contract';
+import type { ErrorCode, OffprintErrorShape, Result } from '../../../src-main/shared/errors';
+import {
+  MAX_FILES_PER_IMPORT,
+  MAX_IMPORT_BASE64_CHARS,
+  MAX_IMPORT_BYTES,
+  formatBytes,
+} from '../../../src-main/shared/limits';
+import type { ImportOutcome } from '../../../src-main/shared/model';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent under the browser host. */
+    offprint?: OffprintApi;
+  }
+}
+
+/** What the browser bridge needs to reach the host; injectable so it can be tested against a real server. */
+export interface HttpBridgeOptions {
+  /** Origin (and optional path prefix) of the host; '' means the page's own origin. */
+  baseUrl: string;
+  /** The per-start token the host wrote into the page; null when the page has none. */
+  token: string | null;
+  fetch?: typeof fetch;
+  /** Constructor for the event stream; absent where the platform has none (events are then silent). */
+  EventSource?: typeof EventSource;
+}
+
+const UNREACHABLE = "Offprint's background process is not reachable.";
+
+function failure<T>(code: ErrorCode, message: string): Result<T> {
+  return { ok: false, error: { code, message } };
+}
+
+/** True for anything shaped like a Result; the host's answers are checked, never trusted blindly. */
+function isResult(body: unknown): body is Result<unknown> {
+  if (typeof body !== 'object' || body === null || !('ok' in body)) return false;
+  if (body.ok === true) return 'value' in body;
+  if (body.ok !== false || !('error' in body)) return false;
+  const error = body.error as Partial<OffprintErrorShape> | null;
+  return typeof error?.code === 'string' && typeof error.message === 'string';
+}
+
+/**
+ * Builds the contract over the browser host's HTTP bridge: `POST /api/<channel>` with the token
+ * header, a JSON Result in every answer, and server-sent events for pushes. Never throws: network
+ * failures and unreadable answers become error results the UI can show.
+ */
+export function createHttpApi(options: HttpBridgeOptions): OffprintApi {
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const base = options.baseUrl.replace(/\/$/, '');
+
+  async function call(channel: ChannelName, args: unknown): Promise<Result<unknown>> {
+    if (options.token === null) {
+      return failure(
+        'not-permitted',
+        'This page was not opened by Offprint, so it has no access to the library.',
+      );
+    }
+    let response: Response;
+    try {
+      response = await fetchImpl(`${base}/api/${channel}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Offprint-Token': options.token },
+        body: JSON.stringify(args ?? {}),
+      });
+    } catch {
+      return failure('io-error', UNREACHABLE);
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      body = undefined;
+    }
+    if (isResult(body)) return body;
+    return failure(
+      'io-error',
+      `Offprint's background process gave an unreadable answer to ${channel} (HTTP ${response.status}).`,
+    );
+  }
+
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  let source: EventSource | null = null;
+
+  function emit(event: EventName, payload: unknown): void {
+    for (const listener of listeners.get(event) ?? []) {
+      (listener as (payload: unknown) => void)(payload);
+    }
+  }
+
+  // One stream for all events, opened on the first subscription.
+  function connect(): void {
+    if (source || !options.EventSource || options.token === null) return;
+    source = new options.EventSource(
+      `${base}/api/events?token=${encodeURIComponent(options.token)}`,
+    );
+    let lostConnection = false;
+    source.addEventListener('error', () => {
+      lostConnection = true;
+    });
+    source.addEventListener('open', () => {
+      // Changes made while the stream was down were never pushed: tell listeners to reload all.
+      if (lostConnection) emit('library.changed', { ids: [] });
+      lostConnection = false;
+    });
+    for (const event of EVENT_NAMES) {
+      source.addEventListener(event, (message) => {
+        try {
+          emit(event, JSON.parse((message as MessageEvent<string>).data));
+        } catch {
+          // A malformed push is dropped rather than handed to state as garbage.
+        }
+      });
+    }
+  }
+
+  const methods = Object.fromEntries(
+    CHANNEL_NAMES.map((channel) => [channel, (args: unknown) => call(channel, args)]),
+  );
+
+  function on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) {
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    set.add(listener);
+    connect();
+    return () => {
+      set.delete(listener);
+    };
+  }
+
+  return { ...methods, on } as OffprintApi;
+}
+
+function readToken(): string | null {
+  if (typeof document === 'undefined') return null;
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="offprint-token"]');
+  return meta?.content || null;
+}
+
+function nativeBridge(): OffprintApi | undefined {
+  return typeof window === 'undefined' ? undefined : window.offprint;
+}
+
+/** The contract, as this window's host serves it. */
+export const api: OffprintApi =
+  nativeBridge() ??
+  createHttpApi({
+    baseUrl: '',
+    token: readToken(),
+    EventSource: typeof EventSource === 'undefined' ? undefined : EventSource,
+  });
+
+/** Base64 of a file's bytes: natively where the engine can, else in chunks that fit the call stack. */
+function toBase64(bytes: Uint8Array): string {
+  const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
+  if (typeof native === 'function') return native.call(bytes);
+  const chunkSize = 0x8000;
+  let binary = '';
+  for (let start = 0; start < bytes.length; start += chunkSize) {
+    binary += String.fromCharCode(...bytes.subarray(start, start + chunkSize));
+  }
+  return btoa(binary);
+}
+
+function failedOutcome(source: string, code: ErrorCode, message: string): ImportOutcome {
+  return { status: 'failed', source, error: { code, message } };
+}
+
+/**
+ * Imports files whose bytes the renderer holds (drag and drop, the browser's file picker).
+ * Files over the import limit are refused here, so their bytes never cross the bridge; the rest go
+ * in batches that respect the contract's limits. Returns one outcome per file, in the order given.
+ */
+export async function importDroppedFiles(
+  files: readonly File[],
+  target: OffprintApi = api,
+): Promise<ImportOutcome[]> {
+  const outcomes: (ImportOutcome | undefined)[] = new Array(files.length);
+  type Pending = { index: number; name: string; dataBase64: string };
+  let batch: Pending[] = [];
+  let batchChars = 0;
+
+  async function send(): Promise<void> {
+    if (batch.length === 0) return;
+    const sent = batch;
+    batch = [];
+    batchChars = 0;
+    const result = await target['import.upload']({
+      files: sent.map(({ name, dataBase64 }) => ({ name, dataBase64 })),
+    });
+    sent.forEach((file, position) => {
+      outcomes[file.index] = result.ok
+        ? (result.value[position] ??
+          failedOutcome(file.name, 'internal', 'Offprint did not report on this file.'))
+        : failedOutcome(file.name, result.error.code, result.error.message);
+    });
+  }
+
+  for (const [index, file] of files.entries()) {
+    if (file.size > MAX_IMPORT_BYTES) {
+      outcomes[index] = failedOutcome(
+        file.name,
+        'too-large',
+        `${file.name} is ${formatBytes(file.size)}; Offprint imports files up to ${formatBytes(MAX_IMPORT_BYTES)}.`,
+      );
+      continue;
+    }
+    let dataBase64: string;
+    try {
+      dataBase64 = toBase64(new Uint8Array(await file.arrayBuffer()));
+    } catch {
+      // Dropped folders and files removed since they were picked land here.
+      outcomes[index] = failedOutcome(file.name, 'io-error', `${file.name} could not be read.`);
+      continue;
+    }
+    // One call carries at most about one largest file, which is what the host accepts in a body;
+    // the name is counted at its worst JSON escaping.
+    const cost = dataBase64.length + JSON.stringify(file.name).length * 6 + 32;
+    if (batch.length >= MAX_FILES_PER_IMPORT || batchChars + cost > MAX_IMPORT_BASE64_CHARS) {
+      await send();
+    }
+    batch.push({ index, name: file.name, dataBase64 });
+    batchChars += cost;
+  }
+  await send();
+  return outcomes.map(
+    (outcome, index) =>
+      outcome ?? failedOutcome(files[index]?.name ?? 'file', 'internal', 'Not imported.'),
+  );
+}
+
+/**
+ * Lets the user pick files and imports them. Under Electron this shows the native dialog and
+ * imports the picked paths. In a browser it opens the given file input (which the library view
+ * keeps in its DOM); the files chosen there arrive through that input's change event, so the
+ * result is null: nothing to report yet. Null also means the user cancelled the native dialog.
+ */
+export async function pickAndImportFiles(
+  browserInput: HTMLInputElement | null,
+  target: OffprintApi = api,
+  native: boolean = nativeBridge() !== undefined,
+): Promise<Result<ImportOutcome[] | null>> {
+  if (!native) {
+    if (!browserInput) return failure('internal', 'There is no file picker on this page.');
+    browserInput.click();
+    return { ok: true, value: null };
+  }
+  const picked = await target['dialog.openFiles']({});
+  if (!picked.ok) return picked;
+  if (picked.value.length === 0) return { ok: true, value: null };
+  return target['import.files']({ paths: picked.value });
+}
+
+/** The host-facing services state classes use; injectable so state can be tested with a fake api. */
+export interface RendererServices {
+  api: OffprintApi;
+  pickAndImportFiles(
+    browserInput: HTMLInputElement | null,
+  ): Promise<Result<ImportOutcome[] | null>>;
+  importDroppedFiles(files: readonly File[]): Promise<ImportOutcome[]>;
+}
+
+/** The real services of this window. */
+export const services: RendererServices = {
+  api,
+  pickAndImportFiles: (browserInput) => pickAndImportFiles(browserInput),
+  importDroppedFiles: (files) => importDroppedFiles(files),
+};

@@ -1,0 +1,115 @@
+/**
+ * Shared setup for the library tests: temp library folders that are always cleaned up, a sample
+ * article, and a way to make a folder unwritable that works even when the tests run as root.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NewArticle } from '../../../../src-main/core/library/library';
+import {
+  type OpenLibraryOptions,
+  type OpenedLibrary,
+  openLibrary,
+} from '../../../../src-main/core/library/store';
+
+/** A valid article as an importer would hand it over. */
+export function sampleArticle(overrides: Partial<NewArticle> = {}): NewArticle {
+  return {
+    title: 'Ceasefire talks resume in Cairo',
+    siteName: 'TRT World',
+    section: 'WORLD',
+    byline: 'Jane Doe',
+    publishedTime: '2025-01-14T09:30:00Z',
+    excerpt: 'Negotiators met again on Tuesday.',
+    url: 'https://example.com/ceasefire',
+    lang: 'en',
+    dir: 'ltr',
+    sourceKind: 'text',
+    fileName: 'ceasefire.txt',
+    contentHtml: '<p>Negotiators met again on Tuesday.</p>\n<p>No agreement yet.</p>',
+    textContent: 'Negotiators met again on Tuesday.\n\nNo agreement yet.',
+    wordCount: 9,
+    ...overrides,
+  };
+}
+
+/** Tracks temp folders and open libraries of one test file and tidies them after each test. */
+export class Sandbox {
+  readonly #dirs: string[] = [];
+  readonly #opened: OpenedLibrary[] = [];
+  readonly #cleanups: (() => Promise<void> | void)[] = [];
+
+  async dir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'offprint-library-'));
+    this.#dirs.push(dir);
+    return dir;
+  }
+
+  /** openLibrary, remembered so that afterEach closes it. */
+  async open(root: string, options?: OpenLibraryOptions): Promise<OpenedLibrary> {
+    const opened = await openLibrary(root, options);
+    this.#opened.push(opened);
+    return opened;
+  }
+
+  onCleanup(cleanup: () => Promise<void> | void): void {
+    this.#cleanups.push(cleanup);
+  }
+
+  async cleanup(): Promise<void> {
+    for (const cleanup of this.#cleanups.splice(0).reverse()) await cleanup();
+    for (const { library } of this.#opened.splice(0)) await library.close().catch(() => undefined);
+    for (const dir of this.#dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * How this machine can make a folder refuse new files: chmod for ordinary users; for root (whom
+ * chmod does not stop) the immutable attribute, where the file system and capabilities allow it.
+ * null when neither works.
+ */
+export const readOnlyMethod: 'chmod' | 'chattr' | null = (() => {
+  const probeDir = mkdtempSync(join(tmpdir(), 'offprint-probe-'));
+  const refusesWrites = (): boolean => {
+    try {
+      writeFileSync(join(probeDir, 'probe'), 'x');
+      rmSync(join(probeDir, 'probe'));
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  try {
+    chmodSync(probeDir, 0o555);
+    if (refusesWrites()) return 'chmod';
+    chmodSync(probeDir, 0o755);
+    try {
+      execFileSync('chattr', ['+i', probeDir], { stdio: 'ignore' });
+    } catch {
+      return null;
+    }
+    const works = refusesWrites();
+    execFileSync('chattr', ['-i', probeDir], { stdio: 'ignore' });
+    return works ? 'chattr' : null;
+  } finally {
+    chmodSync(probeDir, 0o755);
+    rmSync(probeDir, { recursive: true, force: true });
+  }
+})();
+
+/** Makes `dir` refuse new files; returns the function that undoes it. */
+export async function makeReadOnly(dir: string): Promise<() => Promise<void>> {
+  if (readOnlyMethod === 'chmod') {
+    await chmod(dir, 0o555);
+    return () => chmod(dir, 0o755);
+  }
+  if (readOnlyMethod === 'chattr') {
+    execFileSync('chattr', ['+i', dir]);
+    return async () => {
+      execFileSync('chattr', ['-i', dir]);
+    };
+  }
+  throw new Error('No way to make a folder read-only here');
+}

@@ -1,0 +1,51 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import {
+  SHORTCUTS,
+  keyLabel,
+  shortcutFor,
+  shortcutsIn,
+} from '../../../../src-renderer/src/lib/shortcuts';
+
+function press(key: string, init: KeyboardEventInit = {}, target: Element = document.body) {
+  const event = new KeyboardEvent('keydown', { key, bubbles: true, ...init });
+  // Dispatching sets event.target the way a real key press would.
+  let seen: KeyboardEvent = event;
+  target.addEventListener('keydown', (e) => (seen = e), { once: true });
+  target.dispatchEvent(event);
+  return seen;
+}
+
+describe('shortcuts', () => {
+  it('maps keys to actions per view', () => {
+    expect(shortcutFor(press('j'), 'library')).toBe('next');
+    expect(shortcutFor(press('k'), 'library')).toBe('previous');
+    expect(shortcutFor(press('b'), 'reader')).toBe('bookmark');
+    expect(shortcutFor(press('Escape'), 'reader')).toBe('back');
+    expect(shortcutFor(press('Escape'), 'library')).toBeNull();
+    expect(shortcutFor(press('j'), 'reader')).toBeNull();
+  });
+
+  it('needs Ctrl or Cmd for import, and no modifier for the letters', () => {
+    expect(shortcutFor(press('o', { ctrlKey: true }), 'library')).toBe('import');
+    expect(shortcutFor(press('o', { metaKey: true }), 'library')).toBe('import');
+    expect(shortcutFor(press('o'), 'library')).toBeNull();
+    expect(shortcutFor(press('b', { ctrlKey: true }), 'library')).toBeNull();
+  });
+
+  it('leaves typing and native Enter alone', () => {
+    const input = document.body.appendChild(document.createElement('input'));
+    expect(shortcutFor(press('j', {}, input), 'library')).toBeNull();
+    const link = document.body.appendChild(document.createElement('a'));
+    link.href = '#/article/x';
+    expect(shortcutFor(press('Enter', {}, link), 'library')).toBeNull();
+    expect(shortcutFor(press('Enter'), 'library')).toBe('open');
+  });
+
+  it('writes the help from the same table', () => {
+    const importShortcut = SHORTCUTS.find((shortcut) => shortcut.action === 'import')!;
+    expect(keyLabel(importShortcut, false)).toBe('Ctrl+O');
+    expect(keyLabel(importShortcut, true)).toBe('⌘O');
+    expect(shortcutsIn('reader').map((shortcut) => shortcut.action)).toEqual(['bookmark', 'back']);
+  });
+});
