@@ -2,7 +2,7 @@
  * Contract -> core. One function per channel; each receives an argument that has already passed the
  * channel's schema. A channel without a handler here is a type error.
  */
-import { readFileSync } from 'node:fs';
+import { version as packageVersion } from '../package.json';
 import {
   type ArgsOf,
   type ChannelName,
@@ -28,15 +28,6 @@ export interface HostServices {
   /** Paths the user picked; only these may be imported by path. */
   grants: PathGrants;
 }
-
-const packageVersion = (() => {
-  try {
-    const url = new URL('../../package.json', import.meta.url);
-    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-  } catch {
-    return 'dev';
-  }
-})();
 
 export function createHandlers(library: Library, host: HostServices): Handlers {
   return {

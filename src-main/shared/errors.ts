@@ -12,6 +12,12 @@ export const ERROR_CODES = [
   'unsupported-file',
   'library-locked',
   'io-error',
+  // Saving from the web: the host could not be reached, took too long, answered with an HTTP error,
+  // or the user cancelled the job.
+  'network-error',
+  'timeout',
+  'http-error',
+  'cancelled',
   'internal',
 ] as const;
 

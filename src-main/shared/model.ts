@@ -39,6 +39,38 @@ export interface Article extends ArticleSummary {
   /** Sanitized HTML of the article body (standfirst, figure caption, headings, paragraphs). */
   contentHtml: string;
   dir: 'ltr' | 'rtl' | null;
+  /**
+   * Which saved version `contentHtml` is, and which exist (a refresh adds one, keeping the earlier).
+   * Always set by the library; optional only so objects built before versions existed still type.
+   */
+  versions?: ArticleVersions;
+  /** Images of the shown version that could not be saved (retry with article.retryImages). */
+  imageFailures?: ImageFailure[];
+}
+
+/** The versions of an article: the one shown and all that exist, oldest first. */
+export interface ArticleVersions {
+  shown: number;
+  count: number;
+  all: ArticleVersionInfo[];
+}
+
+export interface ArticleVersionInfo {
+  version: number;
+  /** ISO 8601 date-time this version was saved. */
+  savedAt: string;
+  wordCount: number;
+  /** How many of its images could not be saved. */
+  missingImages: number;
+}
+
+/** An image of an article that could not be saved for offline reading, and why. */
+export interface ImageFailure {
+  /** The address it was to be fetched from. */
+  url: string;
+  reason: string;
+  /** Its alternative text, restored with the image by a successful retry. */
+  alt: string | null;
 }
 
 /** The user-changeable state of an article. */
@@ -51,4 +83,6 @@ export interface ArticleStatePatch {
 /** What a successful or failed import of one file or URL produced. */
 export type ImportOutcome =
   | { status: 'saved'; source: string; article: ArticleSummary }
+  /** The address is already in the library (no duplicate was made); article.refresh fetches anew. */
+  | { status: 'exists'; source: string; article: ArticleSummary }
   | { status: 'failed'; source: string; error: { code: string; message: string } };

@@ -12,7 +12,10 @@ function makeBadFiles(): { empty: string; png: string; huge: string } {
   writeFileSync(empty, '');
   const png = join(dir, 'photo.txt');
   // A PNG signature and header bytes behind a .txt name: the content decides, not the name.
-  writeFileSync(png, Buffer.from('89504e470d0a1a0a0000000d49484452000000100000001008060000001ff3ff61', 'hex'));
+  writeFileSync(
+    png,
+    Buffer.from('89504e470d0a1a0a0000000d49484452000000100000001008060000001ff3ff61', 'hex'),
+  );
   const huge = join(dir, 'huge.txt');
   writeFileSync(huge, '');
   truncateSync(huge, 60 * 1024 * 1024);
@@ -59,18 +62,26 @@ test('the browser host refuses calls without its token or from another origin', 
   const noToken = await call('article.setState', { id: 'x', patch: { bookmarked: true } }, {});
   expect(noToken.status()).toBe(403);
 
-  const foreign = await call('library.list', {}, {
-    'X-Offprint-Token': host.token,
-    Origin: 'http://evil.example',
-  });
+  const foreign = await call(
+    'library.list',
+    {},
+    {
+      'X-Offprint-Token': host.token,
+      Origin: 'http://evil.example',
+    },
+  );
   expect(foreign.status()).toBe(403);
 
   const invalid = await call('article.get', { id: 42 }, { 'X-Offprint-Token': host.token });
   expect(await invalid.json()).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
 
-  const notPicked = await call('import.files', { paths: ['/etc/passwd'] }, {
-    'X-Offprint-Token': host.token,
-  });
+  const notPicked = await call(
+    'import.files',
+    { paths: ['/etc/passwd'] },
+    {
+      'X-Offprint-Token': host.token,
+    },
+  );
   expect(await notPicked.json()).toMatchObject({ ok: false, error: { code: 'not-permitted' } });
 
   const list = await call('library.list', {}, { 'X-Offprint-Token': host.token });

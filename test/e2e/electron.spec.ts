@@ -9,7 +9,10 @@ import { ReaderPage } from './pages/reader-page';
 const electronBinary = findElectronBinary();
 
 test.describe('Electron app', () => {
-  test.skip(!electronBinary, 'Electron binary not installed here (npx install-electron needs the network)');
+  test.skip(
+    !electronBinary,
+    'Electron binary not installed here (npx install-electron needs the network)',
+  );
 
   test('opens the library sandboxed, reads the welcome article and bookmarks it', async () => {
     const libraryDir = join(mkdtempSync(join(tmpdir(), 'offprint-electron-')), 'library');

@@ -1,8 +1,9 @@
 /**
  * Turns the bytes of a web page into text. Saved pages come in every encoding the web ever used, so
  * nothing here assumes UTF-8: the order follows the HTML Standard's encoding sniffing algorithm
- * (byte order mark, transport charset, <meta> prescan, frequency analysis, locale default), with one
- * departure for saved files, explained at `declaredButUtf8`.
+ * (byte order mark, transport charset, <meta> prescan, frequency analysis, locale default), with two
+ * departures, both where the bytes prove a declaration wrong: `declaredButUtf8` (saved files) and
+ * `utf8Lie` (fetched pages).
  */
 import { Buffer, isUtf8 } from 'node:buffer';
 import chardet from 'chardet';
@@ -52,7 +53,9 @@ export function decodeHtml(bytes: Uint8Array, contentType?: string): DecodedHtml
 
   const transportLabel = contentType ? charsetFromContentType(contentType) : null;
   const transportEncoding = transportLabel ? encodingForLabel(transportLabel) : null;
-  if (transportEncoding) return decodeAs(bytes, transportEncoding, 'content-type');
+  if (transportEncoding && !utf8Lie(bytes, transportEncoding)) {
+    return decodeAs(bytes, transportEncoding, 'content-type');
+  }
 
   const declared = sniffHtmlEncoding(bytes, { defaultEncoding: NOTHING_FOUND });
   if (declared !== NOTHING_FOUND) {
@@ -100,6 +103,16 @@ function byteOrderMarkEncoding(bytes: Uint8Array): string | null {
  */
 function declaredButUtf8(bytes: Uint8Array, declared: string): boolean {
   return declared !== 'UTF-8' && hasNonAscii(bytes) && isUtf8(bytes);
+}
+
+/**
+ * A server that says UTF-8 about bytes that are not UTF-8 (a CMS that adds `charset=utf-8` to every
+ * response, in front of a legacy page): browsers obey the header and show replacement characters;
+ * a saved copy is for keeping, so the header is set aside and the page's own declaration and the
+ * bytes decide. Legacy text almost never forms valid UTF-8 by accident, so valid UTF-8 is trusted.
+ */
+function utf8Lie(bytes: Uint8Array, transportEncoding: string): boolean {
+  return transportEncoding === 'UTF-8' && !isUtf8(bytes);
 }
 
 function hasNonAscii(bytes: Uint8Array): boolean {

@@ -15,6 +15,7 @@ import { MAX_IMPORT_BYTES, formatBytes } from '../../shared/limits';
 import type { Library, NewArticle } from '../library/library';
 import { decodeText, looksBinary } from './decode';
 import { parseHtmlArticle } from './html';
+import { parseMarkdownArticle } from './markdown';
 import { parseTextArticle } from './text';
 
 /** What an importer receives: the raw bytes (an HTML importer sniffs its own charset) and a decoding. */
@@ -39,6 +40,8 @@ const IMPORTERS_BY_EXTENSION: Readonly<Record<string, FileImporter>> = {
   // Web pages sniff their own charset (<meta>), so they get the bytes, not decodeText's guess.
   '.html': ({ bytes, fileName }) => parseHtmlArticle(bytes, { fileName }),
   '.htm': ({ bytes, fileName }) => parseHtmlArticle(bytes, { fileName }),
+  '.md': ({ text, fileName }) => parseMarkdownArticle(text, fileName),
+  '.markdown': ({ text, fileName }) => parseMarkdownArticle(text, fileName),
 };
 
 /** The extensions Offprint imports, e.g. [".txt", ".text"]; for file pickers and help text. */

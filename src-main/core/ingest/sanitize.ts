@@ -8,11 +8,14 @@
  * Policy in short: article markup only (text structure, lists, quotes, figures and images, tables,
  * links); no scripts, styles, frames, embeds, forms, SVG/MathML, event handlers, ids or data-*
  * attributes; links only to http(s) and mailto; images only from http(s) (no data: URLs: local copies
- * are made by a later, trusted step). Relative URLs are dropped, so callers that handle web pages
- * must make URLs absolute against the page address BEFORE sanitizing.
+ * are made by a later step, localize-images.ts) or from the library itself (`images/<sha256>.<ext>`,
+ * the one relative form kept, so sanitizing localized content again changes nothing). Other relative
+ * URLs are dropped, so callers that handle web pages must make URLs absolute against the page
+ * address BEFORE sanitizing.
  */
 import { createRequire } from 'node:module';
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
+import { LOCAL_IMAGE_URL } from '../library/images';
 
 /** Elements kept. Anything else is unwrapped (its text kept) or, for the dangerous ones, dropped whole. */
 export const ALLOWED_TAGS: readonly string[] = [
@@ -57,6 +60,20 @@ export const ALLOWED_TAGS: readonly string[] = [
   's',
   'del',
   'ins',
+  'u',
+  'kbd',
+  'samp',
+  'var',
+  'dfn',
+  'bdi',
+  'bdo',
+  'wbr',
+  // East Asian readings (furigana) would otherwise collapse into the base text
+  'ruby',
+  'rt',
+  'rp',
+  'details',
+  'summary',
   // figures and images
   'figure',
   'figcaption',
@@ -106,12 +123,19 @@ export const ALLOWED_ATTRIBUTES: readonly string[] = [
  * The only class names content may carry: the ones Offprint's reader stylesheet gives meaning to.
  * Arbitrary page classes could collide with the app's own styles, so every other class is removed.
  */
-export const ARTICLE_CLASSES: readonly string[] = ['standfirst', 'credit'];
+export const ARTICLE_CLASSES: readonly string[] = [
+  'standfirst',
+  'credit',
+  // Where an image could not be saved (localize-images.ts); the reader may style it.
+  'missing-image',
+];
 
-/** URL schemes allowed per URL attribute; an attribute whose URL fails is removed. */
+/**
+ * URL schemes allowed per URL attribute; an attribute whose URL fails is removed. `src` and `srcset`
+ * are image addresses, checked by isImageSource.
+ */
 const SCHEMES_BY_ATTRIBUTE: Readonly<Record<string, readonly string[]>> = {
   href: ['http:', 'https:', 'mailto:'],
-  src: ['http:', 'https:'],
   cite: ['http:', 'https:'],
 };
 
@@ -147,15 +171,17 @@ function hasAllowedScheme(value: string, schemes: readonly string[]): boolean {
   return schemes.includes(new URL(value).protocol);
 }
 
-/** Keeps the http(s) candidates of a srcset ("url 2x, url 800w"); null when none is left. */
+/** An image address content may use: a web address, or an image stored in the library. */
+function isImageSource(value: string): boolean {
+  return hasAllowedScheme(value, ['http:', 'https:']) || LOCAL_IMAGE_URL.test(value.trim());
+}
+
+/** Keeps the http(s) and library candidates of a srcset ("url 2x, url 800w"); null when none is left. */
 function filterSrcset(value: string): string | null {
   const kept = value
     .split(',')
     .map((candidate) => candidate.trim())
-    .filter((candidate) => {
-      const url = candidate.split(/\s+/)[0] ?? '';
-      return hasAllowedScheme(url, ['http:', 'https:']);
-    });
+    .filter((candidate) => isImageSource(candidate.split(/\s+/)[0] ?? ''));
   return kept.length > 0 ? kept.join(', ') : null;
 }
 
@@ -163,7 +189,9 @@ function installHooks(purify: DOMPurify): void {
   purify.addHook('uponSanitizeAttribute', (_node, event) => {
     const name = event.attrName;
     const schemes = SCHEMES_BY_ATTRIBUTE[name];
-    if (schemes) {
+    if (name === 'src') {
+      event.keepAttr = isImageSource(event.attrValue);
+    } else if (schemes) {
       event.keepAttr = hasAllowedScheme(event.attrValue, schemes);
     } else if (name === 'srcset') {
       const filtered = filterSrcset(event.attrValue);
@@ -181,6 +209,12 @@ function installHooks(purify: DOMPurify): void {
     // An image whose only source was refused (data:, javascript:, relative) would render as a
     // broken-image box; drop it. DOMPurify copes with a hook detaching the current node.
     if (tag === 'img' && !node.hasAttribute('src')) {
+      // Responsive images sometimes carry only a srcset: promote its first candidate.
+      const first = node.getAttribute('srcset')?.split(',')[0]?.trim().split(/\s+/)[0];
+      if (first) {
+        node.setAttribute('src', first);
+        return;
+      }
       node.remove();
       return;
     }

@@ -185,7 +185,7 @@ function siteNameFromFileName(fileName: string): string | null {
 }
 
 /** "my-saved_article.txt" -> "my saved article": the title of last resort. */
-function titleFromFileName(fileName: string): string {
+export function titleFromFileName(fileName: string): string {
   const stem = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
   const words = stem.replace(/[-_]+/g, ' ').replace(/\s+/g, ' ').trim();
   return words === '' ? 'Untitled' : words;
@@ -303,7 +303,8 @@ function bodyItemText(item: BodyItem): string {
   return item.kind === 'list' ? item.items.join('\n') : item.text;
 }
 
-function truncate(text: string, limit: number): string {
+/** Cuts `text` to at most `limit` characters at a word boundary when one is near, ending in an ellipsis. */
+export function truncate(text: string, limit: number): string {
   if (text.length <= limit) return text;
   const cut = text.slice(0, limit - 1);
   const lastSpace = cut.lastIndexOf(' ');
@@ -318,7 +319,7 @@ const ENGLISH_MARKERS = new Set(
 );
 
 /** "en" when the text is evidently English (enough words, a fifth of them function words); else null. */
-function guessLanguage(text: string): string | null {
+export function guessLanguage(text: string): string | null {
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   if (words.length < 30) return null;
   const markers = words.filter((word) => ENGLISH_MARKERS.has(word)).length;

@@ -56,7 +56,7 @@ export function createFakeApi(handlers: FakeHandlers): FakeApi {
       set.add(listener);
       return () => set.delete(listener);
     },
-  } as OffprintApi;
+  } as unknown as OffprintApi;
   return {
     api,
     calls,

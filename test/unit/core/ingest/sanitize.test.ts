@@ -48,7 +48,10 @@ describe('sanitizeHtml', () => {
         '<svg onload="alert(4)"><circle r="1"/></svg><details open ontoggle="alert(5)">d</details>',
     );
     expectClean(output);
-    expect(output).toBe('<img src="https://example.com/x.png" alt="x"><p>text</p>d');
+    // <details> is article markup and stays; its handler does not ('open' is not kept either).
+    expect(output).toBe(
+      '<img src="https://example.com/x.png" alt="x"><p>text</p><details>d</details>',
+    );
   });
 
   it('refuses javascript: links however they are disguised', () => {
@@ -121,5 +124,16 @@ describe('sanitizeHtml', () => {
       '<p>a &amp; b &lt;c&gt;</p><a href="https://example.com">x</a><img src="https://example.com/i.png">',
     );
     expect(sanitizeHtml(once)).toBe(once);
+  });
+});
+
+describe('sanitizeHtml keeps article markup web pages need', () => {
+  it('keeps ruby annotations and promotes a srcset-only image', () => {
+    const output = sanitizeHtml(
+      '<ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp></ruby>' +
+        '<img srcset="https://example.com/a.jpg 1x, https://example.com/b.jpg 2x" alt="a">',
+    );
+    expect(output).toContain('<ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp></ruby>');
+    expect(output).toContain('src="https://example.com/a.jpg"');
   });
 });

@@ -11,7 +11,7 @@ function press(key: string, init: KeyboardEventInit = {}, target: Element = docu
   const event = new KeyboardEvent('keydown', { key, bubbles: true, ...init });
   // Dispatching sets event.target the way a real key press would.
   let seen: KeyboardEvent = event;
-  target.addEventListener('keydown', (e) => (seen = e), { once: true });
+  target.addEventListener('keydown', (e) => (seen = e as KeyboardEvent), { once: true });
   target.dispatchEvent(event);
   return seen;
 }
