@@ -11,6 +11,8 @@ export default defineConfig({
           // The Electron host and the browser host share one build of core/.
           index: resolve('src-main/electron/main.ts'),
           host: resolve('src-main/host/serve.ts'),
+          // The `offprint` command line (bin/offprint.js loads it), over the same core.
+          cli: resolve('src-main/cli/main.ts'),
         },
       },
     },

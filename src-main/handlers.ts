@@ -16,7 +16,10 @@ import {
 import { OffprintError, type Result, toErrorShape } from './shared/errors';
 import type { Library } from './core/library/library';
 import { importBytes, importPath } from './core/ingest/import-file';
+import { ImportJobs } from './core/ingest/import-queue';
+import { type WebOptions, importUrl, refreshArticle, retryImages } from './core/ingest/import-url';
 import type { PathGrants } from './core/path-grants';
+import { LibrarySearch } from './core/search/library-search';
 
 export type Handlers = { [C in ChannelName]: (args: ArgsOf<C>) => Promise<ResultOf<C>> };
 
@@ -27,9 +30,24 @@ export interface HostServices {
   pickFiles: (() => Promise<string[]>) | null;
   /** Paths the user picked; only these may be imported by path. */
   grants: PathGrants;
+  /** Where import jobs report progress (the host's event sink); no progress events when absent. */
+  events?: EventSink;
+  /** Limits for fetching pages and images (timeouts, sizes); defaults when absent. */
+  web?: WebOptions;
 }
 
-export function createHandlers(library: Library, host: HostServices): Handlers {
+/**
+ * The handler table. `search` is the host's LibrarySearch (started, persisted, its progress
+ * forwarded); without one, an in-memory index is built here.
+ */
+export function createHandlers(
+  library: Library,
+  host: HostServices,
+  search: LibrarySearch = new LibrarySearch(library, { persist: false }).start(),
+): Handlers {
+  const jobs = new ImportJobs();
+  const web = host.web ?? {};
+  const fileOptions = web.images ? { images: web.images } : {};
   return {
     'library.info': async () => ({
       root: library.root,
@@ -38,8 +56,32 @@ export function createHandlers(library: Library, host: HostServices): Handlers {
       version: packageVersion,
     }),
     'library.list': async () => library.list(),
-    'article.get': async ({ id }) => library.get(id),
+    'library.query': async (query) => search.query(query),
+    'article.get': async ({ id, version }) => library.get(id, version),
+    'article.refresh': async ({ id }) => refreshArticle(library, id, web),
+    'article.retryImages': async ({ id }) => retryImages(library, id, web),
     'article.setState': async ({ id, patch }) => library.setState(id, patch),
+    'article.setTags': async ({ id, tags }) => library.setTags(id, tags),
+    'article.setProgress': async ({ id, progress }) => {
+      await library.setProgress(id, progress);
+      return true;
+    },
+    'article.delete': async ({ id }) => {
+      await library.remove(id);
+      return true;
+    },
+    'annotation.list': async ({ articleId }) => library.listAnnotations(articleId),
+    'annotation.add': async ({ articleId, annotation }) =>
+      library.addAnnotation(articleId, annotation),
+    'annotation.update': async ({ articleId, annotationId, patch }) =>
+      library.updateAnnotation(articleId, annotationId, patch),
+    'annotation.remove': async ({ articleId, annotationId }) => {
+      await library.removeAnnotation(articleId, annotationId);
+      return true;
+    },
+    'library.health': async () => library.health(),
+    'settings.get': async () => library.settings(),
+    'settings.update': async ({ patch }) => library.updateSettings(patch),
     'dialog.openFiles': async () => {
       if (!host.pickFiles) {
         throw new OffprintError(
@@ -61,7 +103,7 @@ export function createHandlers(library: Library, host: HostServices): Handlers {
         );
       }
       const outcomes = [];
-      for (const path of paths) outcomes.push(await importPath(library, path));
+      for (const path of paths) outcomes.push(await importPath(library, path, fileOptions));
       host.grants.revoke(paths);
       return outcomes;
     },
@@ -69,10 +111,17 @@ export function createHandlers(library: Library, host: HostServices): Handlers {
       const outcomes = [];
       for (const file of files) {
         const bytes = Buffer.from(file.dataBase64, 'base64');
-        outcomes.push(await importBytes(library, file.name, bytes));
+        outcomes.push(await importBytes(library, file.name, bytes, fileOptions));
       }
       return outcomes;
     },
+    'import.url': async ({ urls, job }) =>
+      jobs.run(urls, (url, signal) => importUrl(library, url, { ...web, signal }), {
+        job,
+        sourceOf: (url) => url,
+        onProgress: (progress) => host.events?.('progress', progress),
+      }),
+    'import.cancel': async ({ job }) => jobs.cancel(job),
   };
 }
 
@@ -102,7 +151,23 @@ export async function dispatch(
 /** A host's way to push events to its renderers. */
 export type EventSink = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
-/** Forwards library changes to a host's event sink; returns the unsubscribe function. */
-export function forwardLibraryEvents(library: Library, send: EventSink): () => void {
-  return library.onChange((ids) => send('library.changed', { ids }));
+/**
+ * Forwards library changes, health problems and search indexing progress (job `search-index`) to a
+ * host's event sink; returns the unsubscribe.
+ */
+export function forwardLibraryEvents(
+  library: Library,
+  send: EventSink,
+  search?: LibrarySearch,
+): () => void {
+  const stopChanges = library.onChange((ids) => send('library.changed', { ids }));
+  const stopSearch = search?.onProgress((done, total) =>
+    send('progress', { job: 'search-index', label: 'Indexing articles for search', done, total }),
+  );
+  const stopHealth = library.onHealth((health) => send('library.health', health));
+  return () => {
+    stopChanges();
+    stopHealth();
+    stopSearch?.();
+  };
 }

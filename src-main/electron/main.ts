@@ -11,6 +11,8 @@ import {
   app,
   dialog,
   ipcMain,
+  net,
+  protocol,
   session,
   shell,
 } from 'electron';
@@ -22,8 +24,10 @@ import {
   resolveLibraryDir,
 } from '../core/open-app-library';
 import { PathGrants } from '../core/path-grants';
+import { LibrarySearch } from '../core/search/library-search';
 import { type HostServices, createHandlers, forwardLibraryEvents } from '../handlers';
 import { createAppUrlCheck, createEventSink, createSenderCheck, registerContract } from './ipc';
+import { serveLibraryImages } from './library-images';
 import { menuTemplate } from './menu';
 import { hardenWebContents, secureSession } from './security';
 import { createMainWindow } from './window';
@@ -42,6 +46,7 @@ const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_
 const appWindowIds = new Set<number>();
 let mainWindow: BrowserWindow | null = null;
 let library: Library | null = null;
+let search: LibrarySearch | null = null;
 let libraryClosing: Promise<void> | null = null;
 let libraryClosed = false;
 
@@ -113,18 +118,28 @@ async function start(): Promise<void> {
     rendererDir: dirname(indexHtmlPath),
   });
 
-  const services: HostServices = { kind: 'electron', pickFiles, grants: new PathGrants() };
-  registerContract(
-    ipcMain,
-    createHandlers(openLibrary, services),
-    createSenderCheck(appWindowIds, isAppUrl),
-  );
+  // Saved images: the reader's `images/<sha256>.<ext>` addresses, answered from the library.
+  serveLibraryImages(protocol, net, dirname(indexHtmlPath), openLibrary.root);
+
   const send = createEventSink(() =>
     BrowserWindow.getAllWindows()
       .map((window) => window.webContents)
       .filter((contents) => appWindowIds.has(contents.id)),
   );
-  forwardLibraryEvents(openLibrary, send);
+  const services: HostServices = {
+    kind: 'electron',
+    pickFiles,
+    grants: new PathGrants(),
+    events: send,
+  };
+  // Loads or builds the search index in the background; the first list does not wait for it.
+  search = new LibrarySearch(openLibrary).start();
+  registerContract(
+    ipcMain,
+    createHandlers(openLibrary, services, search),
+    createSenderCheck(appWindowIds, isAppUrl),
+  );
+  forwardLibraryEvents(openLibrary, send, search);
 
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
@@ -157,8 +172,10 @@ if (!app.requestSingleInstanceLock()) {
     if (!library || libraryClosed) return;
     // Hold the quit until pending writes are on disk and the lock is released.
     event.preventDefault();
-    libraryClosing ??= library
-      .close()
+    const closing = library;
+    // Search first: it saves its index into the library folder, which is ours until the lock goes.
+    libraryClosing ??= Promise.resolve(search?.close())
+      .then(() => closing.close())
       .catch((error: unknown) => console.error('[offprint] closing the library failed:', error))
       .finally(() => {
         libraryClosed = true;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openAppLibrary, repoResourcesDir, resolveLibraryDir } from '../core/open-app-library';
+import { LibrarySearch } from '../core/search/library-search';
 import { startHostServer } from './server';
 
 const USAGE = 'Usage: node out/main/host.js [--library DIR] [--port N] [--open]';
@@ -69,10 +70,15 @@ async function main(): Promise<void> {
     libraryDir,
     resourcesDir: repoResourcesDir(import.meta.url),
   });
-  const server = await startHostServer({ library, rendererDir, port }).catch(async (error) => {
-    await library.close();
-    throw error;
-  });
+  // Loads or builds the search index in the background; the first list does not wait for it.
+  const search = new LibrarySearch(library).start();
+  const server = await startHostServer({ library, search, rendererDir, port }).catch(
+    async (error) => {
+      await search.close();
+      await library.close();
+      throw error;
+    },
+  );
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -81,6 +87,7 @@ async function main(): Promise<void> {
     console.error(`Offprint browser host: ${signal}, closing the library.`);
     try {
       await server.close();
+      await search.close();
       await library.close();
       process.exit(0);
     } catch (error) {

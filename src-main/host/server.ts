@@ -11,6 +11,9 @@
  *   GET  /, /<static file>             the built renderer; index.html carries <meta name="offprint-token">
  *   POST /api/<channel>                header X-Offprint-Token, JSON body = the argument; JSON Result back
  *   GET  /api/events?token=TOKEN       server-sent events: `event: <name>` + `data: <json>`
+ *   GET  /images/<sha256>.<ext>        an image saved in the library (what stored content's relative
+ *                                      `images/...` addresses resolve to); no token: the name is
+ *                                      a content hash, matched strictly, and names nothing else
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -21,9 +24,12 @@ import { extname, resolve, sep } from 'node:path';
 import { type EventMap, type EventName, isChannelName } from '../shared/contract';
 import type { ErrorCode, Result } from '../shared/errors';
 import { MAX_IMPORT_BASE64_CHARS } from '../shared/limits';
+import { imageContentType, imagePath } from '../core/library/images';
 import type { Library } from '../core/library/library';
 import { PathGrants } from '../core/path-grants';
+import type { WebOptions } from '../core/ingest/import-url';
 import { type HostServices, createHandlers, dispatch, forwardLibraryEvents } from '../handlers';
+import type { LibrarySearch } from '../core/search/library-search';
 import { CONTENT_SECURITY_POLICY } from './csp';
 
 /** The header an API call carries its token in (Node lower-cases header names). */
@@ -40,12 +46,16 @@ export const EVENT_PING_INTERVAL_MS = 25_000;
 
 export interface HostServerOptions {
   library: Library;
+  /** The library's search, started and closed by the caller; absent: an in-memory one. */
+  search?: LibrarySearch;
   /** The built renderer (out/renderer). */
   rendererDir: string;
   /** 0 or absent: a random free port. */
   port?: number;
   /** Absent: a new random token. Tests pass one to know it in advance. */
   token?: string;
+  /** Limits for saving pages and their images; defaults when absent (tests shorten them). */
+  web?: WebOptions;
 }
 
 export interface HostServer {
@@ -75,6 +85,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
 };
+
+/** Library image URLs: exactly a SHA-256 and a known extension, nothing that could walk a path. */
+const IMAGE_ROUTE = /^\/images\/([0-9a-f]{64}\.(?:jpg|png|gif|webp|avif))$/;
 
 /** Headers on everything the server sends: the page policy, and no sniffing, framing or leaking. */
 const SECURITY_HEADERS = {
@@ -182,15 +195,20 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
   const token = options.token ?? newToken();
   const tokenBytes = Buffer.from(token, 'utf8');
   const rendererDir = resolve(options.rendererDir);
-  const services: HostServices = { kind: 'browser', pickFiles: null, grants: new PathGrants() };
-  const handlers = createHandlers(library, services);
-
   const eventClients = new Set<ServerResponse>();
   const sendEvent = <E extends EventName>(event: E, payload: EventMap[E]) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
     for (const client of eventClients) client.write(frame);
   };
-  const stopForwarding = forwardLibraryEvents(library, sendEvent);
+  const services: HostServices = {
+    kind: 'browser',
+    pickFiles: null,
+    grants: new PathGrants(),
+    events: sendEvent,
+    ...(options.web ? { web: options.web } : {}),
+  };
+  const handlers = createHandlers(library, services, options.search);
+  const stopForwarding = forwardLibraryEvents(library, sendEvent, options.search);
   const ping = setInterval(() => {
     for (const client of eventClients) client.write(': ping\n\n');
   }, EVENT_PING_INTERVAL_MS);
@@ -324,6 +342,37 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       .pipe(res);
   }
 
+  /** A saved image. Its name is its content's hash, so it never changes: cache it for good. */
+  async function serveImage(req: IncomingMessage, res: ServerResponse, name: string) {
+    const file = imagePath(library.root, name);
+    if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      sendNotFound(res);
+      return;
+    }
+    let size: number;
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a file');
+      size = info.size;
+    } catch {
+      sendNotFound(res);
+      return;
+    }
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': imageContentType(name),
+      'Content-Length': size,
+      'Cache-Control': 'private, max-age=31536000, immutable',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts.has(req.headers.host ?? '')) {
       sendError(req, res, 403, 'not-permitted', 'This server only answers to its own address.');
@@ -338,8 +387,10 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     const queryStart = target.indexOf('?');
     const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
     const query = queryStart === -1 ? '' : target.slice(queryStart + 1);
+    const image = IMAGE_ROUTE.exec(rawPath);
     if (rawPath === '/api/events') serveEvents(req, res, query);
     else if (rawPath.startsWith('/api/')) await serveApi(req, res, rawPath.slice('/api/'.length));
+    else if (image?.[1]) await serveImage(req, res, image[1]);
     else await serveStatic(req, res, rawPath);
   }
 

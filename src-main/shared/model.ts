@@ -32,6 +32,10 @@ export interface ArticleSummary {
   bookmarked: boolean;
   read: boolean;
   archived: boolean;
+  /** Trimmed, 1..64 characters, unique ignoring case, at most 100; in the order the user gave. */
+  tags: string[];
+  /** Number of highlights and notes (annotations) on the article. */
+  annotationCount: number;
 }
 
 /** An article with its sanitized content, as the reader shows it. */
@@ -39,6 +43,8 @@ export interface Article extends ArticleSummary {
   /** Sanitized HTML of the article body (standfirst, figure caption, headings, paragraphs). */
   contentHtml: string;
   dir: 'ltr' | 'rtl' | null;
+  /** How far the user has read, 0..1 (not in the summary: it changes too often to list). */
+  progress: number;
   /**
    * Which saved version `contentHtml` is, and which exist (a refresh adds one, keeping the earlier).
    * Always set by the library; optional only so objects built before versions existed still type.
@@ -73,6 +79,14 @@ export interface ImageFailure {
   alt: string | null;
 }
 
+/** What article.retryImages achieved. */
+export interface RetryImagesResult {
+  /** Images saved by this retry. */
+  saved: number;
+  /** Images still missing (each recorded again with this attempt's reason). */
+  stillMissing: number;
+}
+
 /** The user-changeable state of an article. */
 export interface ArticleStatePatch {
   bookmarked?: boolean;
@@ -86,3 +100,106 @@ export type ImportOutcome =
   /** The address is already in the library (no duplicate was made); article.refresh fetches anew. */
   | { status: 'exists'; source: string; article: ArticleSummary }
   | { status: 'failed'; source: string; error: { code: string; message: string } };
+
+/** Highlight colours the reader offers; stored by name so no CSS from disk reaches the page. */
+export const ANNOTATION_COLORS = ['yellow', 'green', 'blue', 'pink', 'purple'] as const;
+export type AnnotationColor = (typeof ANNOTATION_COLORS)[number];
+
+export type AnnotationMotivation = 'highlighting' | 'commenting';
+
+/** W3C Web Annotation TextQuoteSelector: the quoted text with a little context either side. */
+export interface TextQuoteSelector {
+  type: 'TextQuoteSelector';
+  exact: string;
+  prefix: string;
+  suffix: string;
+}
+
+/** W3C Web Annotation TextPositionSelector: offsets into the text of the content version. */
+export interface TextPositionSelector {
+  type: 'TextPositionSelector';
+  start: number;
+  end: number;
+}
+
+/**
+ * A highlight or note, shaped like a W3C Web Annotation so that exports need no translation.
+ * Stored in `articles/<id>/annotations.json`.
+ */
+export interface Annotation {
+  /** A random UUID. */
+  id: string;
+  type: 'Annotation';
+  /** ISO 8601 date-times. */
+  created: string;
+  modified: string;
+  motivation: AnnotationMotivation;
+  /** The note; absent on a plain highlight. */
+  body?: { type: 'TextualBody'; value: string; format: 'text/plain' };
+  target: {
+    /** The article id. */
+    source: string;
+    /** The content version the selectors were taken from. */
+    version: number;
+    selector: [TextQuoteSelector, TextPositionSelector];
+  };
+  color?: AnnotationColor;
+}
+
+/** What the reader sends to make an annotation; the library adds id, dates and the W3C wrapping. */
+export interface NewAnnotation {
+  motivation: AnnotationMotivation;
+  quote: { exact: string; prefix: string; suffix: string };
+  position: { start: number; end: number };
+  /** The content version the selection was made on; the current version when absent. */
+  version?: number;
+  /** The note text; required when commenting. */
+  note?: string;
+  color?: AnnotationColor;
+}
+
+/** A change to an annotation; null removes the note or colour. */
+export interface AnnotationPatch {
+  motivation?: AnnotationMotivation;
+  note?: string | null;
+  color?: AnnotationColor | null;
+}
+
+/** Orders the library list can be sorted by. */
+export const LIBRARY_SORTS = ['savedAt', 'publishedTime', 'title'] as const;
+export type LibrarySort = (typeof LIBRARY_SORTS)[number];
+
+/** Library-wide settings, stored in `<library>/settings.json`. */
+export interface LibrarySettings {
+  sort: LibrarySort;
+}
+
+/**
+ * A damaged or unusable file the library found (at open or later) and what it did about it; the
+ * renderer shows these as a notice. Paths are relative to the library folder, with `/`.
+ */
+export interface LibraryProblem {
+  /** Which kind of file was affected. */
+  file: 'index' | 'settings' | 'article' | 'content' | 'text' | 'annotations' | 'folder';
+  /** The file or folder, e.g. `articles/<id>/article.json`. */
+  path: string;
+  /** The article concerned, when there is one. */
+  articleId: string | null;
+  /**
+   * What the library did: `rebuilt` (recreated from what was left; nothing the user made is lost
+   * unless `message` says so), `reset` (started over from defaults), `dropped` (no longer listed;
+   * its files are in quarantine), `skipped` (left as it was and not used this session).
+   */
+  outcome: 'rebuilt' | 'reset' | 'dropped' | 'skipped';
+  /** One or two sentences for the user: what was wrong, what was recovered. */
+  message: string;
+  /** Where a copy of the damaged file now is (`quarantine/...`), or null when none was kept. */
+  quarantined: string | null;
+  /** ISO 8601 date-time it was found. */
+  at: string;
+}
+
+/** Everything found wrong since the library was opened; empty when all is well. */
+export interface LibraryHealth {
+  problems: LibraryProblem[];
+}

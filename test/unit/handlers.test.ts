@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Library } from '../../src-main/core/library/library';
 import { openLibrary } from '../../src-main/core/library/store';
 import { PathGrants } from '../../src-main/core/path-grants';
+import { LibrarySearch } from '../../src-main/core/search/library-search';
 import {
   type Handlers,
   type HostServices,
@@ -301,5 +302,372 @@ describe('import.upload', () => {
     }
     expect(library.count()).toBe(0);
     expect(articleFolders()).toEqual([]);
+  });
+});
+
+describe('library.query', () => {
+  type QueryResult = {
+    total: number;
+    counts: Record<string, number>;
+    items: (ArticleSummary & { snippet?: { text: string; highlights: [number, number][] } })[];
+  };
+
+  it('accepts {} and lists the library with counts', async () => {
+    const article = await uploadOne();
+    const result = ok<QueryResult>(await dispatch(handlers, 'library.query', {}));
+    expect(result.total).toBe(1);
+    expect(result.counts).toEqual({ all: 1, bookmarked: 0, unread: 1, archived: 0 });
+    expect(result.items.map((item) => item.id)).toEqual([article.id]);
+  });
+
+  it('accepts a full query and searches with snippets', async () => {
+    const search = new LibrarySearch(library, { persist: false, changeDelayMs: 0 }).start();
+    const withSearch = createHandlers(library, services, search);
+    const article = await uploadOne();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await search.flush();
+    const result = ok<QueryResult>(
+      await dispatch(withSearch, 'library.query', {
+        text: 'harbor',
+        filters: {
+          bookmarked: false,
+          unread: true,
+          archived: false,
+          savedAfter: '2000-01-01',
+          savedBefore: '2999-12-31T23:59:59Z',
+        },
+        sort: 'title',
+        direction: 'asc',
+        offset: 0,
+        limit: 500,
+      }),
+    );
+    expect(result.items.map((item) => item.id)).toEqual([article.id]);
+    const snippet = result.items[0]?.snippet;
+    expect(snippet?.highlights.map(([start, end]) => snippet.text.slice(start, end))).toContain(
+      'harbour',
+    );
+    await search.close();
+  });
+
+  it('refuses malformed queries', async () => {
+    for (const args of [
+      { text: 'x'.repeat(501) },
+      { text: 42 },
+      { limit: 501 },
+      { limit: -1 },
+      { limit: 1.5 },
+      { offset: -1 },
+      { offset: '0' },
+      { sort: 'author' },
+      { direction: 'up' },
+      { filters: { feed: 'abc' } },
+      { filters: { bookmarked: 'yes' } },
+      { filters: { tag: '' } },
+      { filters: { tag: 'x'.repeat(65) } },
+      { filters: { savedAfter: 'yesterday' } },
+      { filters: { publishedBefore: '2025-13-45' } },
+      { query: 'harbour' },
+    ]) {
+      const label = JSON.stringify(args).slice(0, 80);
+      expect(errorCode(await dispatch(handlers, 'library.query', args)), label).toBe(
+        'invalid-argument',
+      );
+    }
+  });
+});
+
+// --- Article user state, annotations, health and settings (the library store's durability half) ---
+
+type Annotation = import('../../src-main/shared/model').Annotation;
+type LibraryHealth = import('../../src-main/shared/model').LibraryHealth;
+
+const NO_SUCH_ARTICLE = '20250101-no-such-article-abc123';
+const NO_SUCH_ANNOTATION = '00000000-0000-4000-8000-000000000000';
+
+function newHighlight(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    motivation: 'highlighting',
+    quote: { exact: 'sea wall', prefix: 'repairs to the ', suffix: '.' },
+    position: { start: 60, end: 68 },
+    ...overrides,
+  };
+}
+
+/** Dispatches every argument and expects each to be refused with `code`. */
+async function expectRefused(
+  channel: string,
+  argsList: unknown[],
+  code = 'invalid-argument',
+): Promise<void> {
+  for (const args of argsList) {
+    const label = `${channel} ${JSON.stringify(args)?.slice(0, 100)}`;
+    expect(errorCode(await dispatch(handlers, channel, args)), label).toBe(code);
+  }
+}
+
+describe('article.setTags', () => {
+  it('accepts tags, folding and deduplicating them', async () => {
+    const { id } = await uploadOne();
+    const summary = ok<ArticleSummary>(
+      await dispatch(handlers, 'article.setTags', {
+        id,
+        tags: [' Harbours ', 'harbours', 'Storm'],
+      }),
+    );
+    expect(summary.tags).toEqual(['Harbours', 'Storm']);
+    expect(ok<ArticleSummary[]>(await dispatch(handlers, 'library.list', {}))[0]?.tags).toEqual([
+      'Harbours',
+      'Storm',
+    ]);
+  });
+
+  it('refuses empty, 10,000-character and too many tags, and bad shapes; changes nothing', async () => {
+    const { id } = await uploadOne();
+    ok(await dispatch(handlers, 'article.setTags', { id, tags: ['kept'] }));
+    const empty = await dispatch(handlers, 'article.setTags', { id, tags: [''] });
+    expect(empty).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    if (!empty.ok) expect(empty.error.message).toMatch(/tags\.0.*A tag must not be empty/);
+    const huge = await dispatch(handlers, 'article.setTags', { id, tags: ['x'.repeat(10_000)] });
+    if (huge.ok) throw new Error('a 10,000-character tag was accepted');
+    expect(huge.error.message).toMatch(/at most 64 characters; this one has 10000/);
+    await expectRefused('article.setTags', [
+      { id, tags: ['   '] },
+      { id, tags: Array.from({ length: 101 }, (_, i) => `t${i}`) },
+      { id, tags: 'news' },
+      { id, tags: [42] },
+      { id },
+      { id, tags: [], extra: 1 },
+      { id: '../x', tags: [] },
+    ]);
+    await expectRefused('article.setTags', [{ id: NO_SUCH_ARTICLE, tags: ['a'] }], 'not-found');
+    expect(library.list()[0]?.tags).toEqual(['kept']);
+  });
+});
+
+describe('article.setProgress', () => {
+  it('accepts a fraction and article.get returns it', async () => {
+    const { id } = await uploadOne();
+    expect(ok<true>(await dispatch(handlers, 'article.setProgress', { id, progress: 0.25 }))).toBe(
+      true,
+    );
+    const article = ok<{ progress: number }>(await dispatch(handlers, 'article.get', { id }));
+    expect(article.progress).toBe(0.25);
+  });
+
+  it('refuses values outside 0..1, wrong types and extra fields; unknown id is not-found', async () => {
+    const { id } = await uploadOne();
+    await expectRefused('article.setProgress', [
+      { id, progress: -0.01 },
+      { id, progress: 1.01 },
+      { id, progress: '0.5' },
+      { id, progress: null },
+      { id },
+      { id, progress: 0.5, extra: true },
+    ]);
+    await expectRefused(
+      'article.setProgress',
+      [{ id: NO_SUCH_ARTICLE, progress: 0.5 }],
+      'not-found',
+    );
+  });
+});
+
+describe('article.delete', () => {
+  it('deletes the article and its folder', async () => {
+    const { id } = await uploadOne();
+    expect(ok<true>(await dispatch(handlers, 'article.delete', { id }))).toBe(true);
+    expect(library.count()).toBe(0);
+    expect(articleFolders()).toEqual([]);
+    await expectRefused('article.delete', [{ id }], 'not-found');
+  });
+
+  it('refuses bad ids and extra fields, and deletes nothing', async () => {
+    await uploadOne();
+    await expectRefused('article.delete', [
+      { id: '../../etc' },
+      { id: '' },
+      {},
+      { id: 'abc', force: true },
+    ]);
+    await expectRefused('article.delete', [{ id: NO_SUCH_ARTICLE }], 'not-found');
+    expect(library.count()).toBe(1);
+    expect(articleFolders()).toHaveLength(1);
+  });
+});
+
+describe('annotation.add, annotation.list', () => {
+  it('accepts a highlight and a note and lists them', async () => {
+    const { id } = await uploadOne();
+    const highlight = ok<Annotation>(
+      await dispatch(handlers, 'annotation.add', {
+        articleId: id,
+        annotation: newHighlight({ color: 'yellow' }),
+      }),
+    );
+    const note = ok<Annotation>(
+      await dispatch(handlers, 'annotation.add', {
+        articleId: id,
+        annotation: newHighlight({ motivation: 'commenting', note: 'Check the date.' }),
+      }),
+    );
+    expect(highlight).toMatchObject({
+      type: 'Annotation',
+      motivation: 'highlighting',
+      color: 'yellow',
+      target: { source: id, version: 1 },
+    });
+    expect(note.body).toEqual({
+      type: 'TextualBody',
+      value: 'Check the date.',
+      format: 'text/plain',
+    });
+    expect(
+      ok<Annotation[]>(await dispatch(handlers, 'annotation.list', { articleId: id })),
+    ).toEqual([highlight, note]);
+    expect(library.list()[0]?.annotationCount).toBe(2);
+  });
+
+  it('refuses malformed annotations and arguments; unknown article is not-found', async () => {
+    const { id } = await uploadOne();
+    await expectRefused('annotation.add', [
+      { articleId: id },
+      { articleId: id, annotation: newHighlight({ quote: undefined }) },
+      { articleId: id, annotation: newHighlight({ quote: { exact: '', prefix: '', suffix: '' } }) },
+      { articleId: id, annotation: newHighlight({ position: { start: 10, end: 2 } }) },
+      { articleId: id, annotation: newHighlight({ position: { start: 1.5, end: 2 } }) },
+      { articleId: id, annotation: newHighlight({ motivation: 'commenting' }) },
+      { articleId: id, annotation: newHighlight({ color: 'red' }) },
+      { articleId: id, annotation: newHighlight({ note: 'n'.repeat(20_001) }) },
+      { articleId: id, annotation: newHighlight({ id: NO_SUCH_ANNOTATION }) },
+      { articleId: id, annotation: newHighlight(), extra: 1 },
+      { id, annotation: newHighlight() },
+      { articleId: 'Not An Id', annotation: newHighlight() },
+    ]);
+    await expectRefused(
+      'annotation.add',
+      [{ articleId: NO_SUCH_ARTICLE, annotation: newHighlight() }],
+      'not-found',
+    );
+    await expectRefused('annotation.list', [{ id }, { articleId: '' }, { articleId: id, x: 1 }]);
+    await expectRefused('annotation.list', [{ articleId: NO_SUCH_ARTICLE }], 'not-found');
+    expect(library.list()[0]?.annotationCount).toBe(0);
+  });
+});
+
+describe('annotation.update, annotation.remove', () => {
+  it('accepts a patch and a removal', async () => {
+    const { id } = await uploadOne();
+    const added = ok<Annotation>(
+      await dispatch(handlers, 'annotation.add', { articleId: id, annotation: newHighlight() }),
+    );
+    const updated = ok<Annotation>(
+      await dispatch(handlers, 'annotation.update', {
+        articleId: id,
+        annotationId: added.id,
+        patch: { note: 'Added later', color: 'pink' },
+      }),
+    );
+    expect(updated).toMatchObject({ id: added.id, color: 'pink', body: { value: 'Added later' } });
+    expect(
+      ok<true>(
+        await dispatch(handlers, 'annotation.remove', { articleId: id, annotationId: added.id }),
+      ),
+    ).toBe(true);
+    expect(
+      ok<Annotation[]>(await dispatch(handlers, 'annotation.list', { articleId: id })),
+    ).toEqual([]);
+  });
+
+  it('refuses bad ids and patches; unknown annotations are not-found', async () => {
+    const { id } = await uploadOne();
+    const added = ok<Annotation>(
+      await dispatch(handlers, 'annotation.add', { articleId: id, annotation: newHighlight() }),
+    );
+    const annotationId = added.id;
+    await expectRefused('annotation.update', [
+      { articleId: id, annotationId: 'not-a-uuid', patch: {} },
+      { articleId: id, annotationId, patch: { colour: 'blue' } },
+      { articleId: id, annotationId, patch: { note: 42 } },
+      { articleId: id, annotationId, patch: { motivation: 'commenting' } }, // no note to comment with
+      { articleId: id, annotationId },
+    ]);
+    await expectRefused(
+      'annotation.update',
+      [{ articleId: id, annotationId: NO_SUCH_ANNOTATION, patch: { note: 'x' } }],
+      'not-found',
+    );
+    await expectRefused('annotation.remove', [
+      { articleId: id, annotationId: '../x' },
+      { articleId: id },
+      { articleId: id, annotationId, extra: 1 },
+    ]);
+    await expectRefused(
+      'annotation.remove',
+      [
+        { articleId: id, annotationId: NO_SUCH_ANNOTATION },
+        { articleId: NO_SUCH_ARTICLE, annotationId },
+      ],
+      'not-found',
+    );
+    expect(
+      ok<Annotation[]>(await dispatch(handlers, 'annotation.list', { articleId: id })),
+    ).toEqual([added]);
+  });
+});
+
+describe('library.health', () => {
+  it('accepts {} and reports a damaged file found after open, also as an event', async () => {
+    const { id } = await uploadOne();
+    ok(await dispatch(handlers, 'annotation.add', { articleId: id, annotation: newHighlight() }));
+    expect(ok<LibraryHealth>(await dispatch(handlers, 'library.health', {}))).toEqual({
+      problems: [],
+    });
+    const { forwardLibraryEvents } = await import('../../src-main/handlers');
+    const events: [string, unknown][] = [];
+    const stop = forwardLibraryEvents(library, (event, payload) => events.push([event, payload]));
+    writeFileSync(join(library.root, 'articles', id, 'annotations.json'), '{"format": 1, "annot');
+    const quiet = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(
+      ok<Annotation[]>(await dispatch(handlers, 'annotation.list', { articleId: id })),
+    ).toEqual([]);
+    quiet.mockRestore();
+    stop();
+    const health = ok<LibraryHealth>(await dispatch(handlers, 'library.health', {}));
+    expect(health.problems).toMatchObject([
+      {
+        file: 'annotations',
+        articleId: id,
+        outcome: 'reset',
+        path: `articles/${id}/annotations.json`,
+        quarantined: expect.stringMatching(/^quarantine\//),
+      },
+    ]);
+    expect(events).toContainEqual(['library.health', health]);
+  });
+
+  it('refuses arguments', async () => {
+    await expectRefused('library.health', [{ all: true }]);
+  });
+});
+
+describe('settings.get, settings.update', () => {
+  it('accepts a change and returns it', async () => {
+    expect(ok(await dispatch(handlers, 'settings.get', {}))).toEqual({ sort: 'savedAt' });
+    expect(ok(await dispatch(handlers, 'settings.update', { patch: { sort: 'title' } }))).toEqual({
+      sort: 'title',
+    });
+    expect(ok(await dispatch(handlers, 'settings.get', {}))).toEqual({ sort: 'title' });
+  });
+
+  it('refuses unknown settings and values', async () => {
+    await expectRefused('settings.get', [{ sort: 'title' }]);
+    await expectRefused('settings.update', [
+      { patch: { sort: 'author' } },
+      { patch: { theme: 'dark' } },
+      { sort: 'title' },
+      {},
+    ]);
+    expect(library.settings()).toEqual({ sort: 'savedAt' });
   });
 });

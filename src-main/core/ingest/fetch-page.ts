@@ -102,7 +102,7 @@ export async function fetchResource(
     if (deadline.aborted) {
       return new OffprintError(
         'timeout',
-        `${capitalize(what)} at ${shorten(at)} did not arrive within ${Math.round(timeoutMs / 1000)} seconds.`,
+        `${capitalize(what)} at ${shorten(at)} did not arrive within ${formatDuration(timeoutMs)}.`,
       );
     }
     return networkError(error, at, what);
@@ -122,6 +122,8 @@ export async function fetchResource(
           headers: {
             'User-Agent': options.userAgent ?? DESKTOP_USER_AGENT,
             Accept: options.accept,
+            // Named explicitly: Node 20's fetch decodes brotli but does not offer it by default.
+            'Accept-Encoding': 'gzip, deflate, br',
             ...options.headers,
           },
         });
@@ -175,7 +177,14 @@ export async function fetchResource(
       } catch (error) {
         throw failure(error, current);
       }
-      return { requestedUrl: url, url: current, status: response.status, contentType, mediaType, bytes };
+      return {
+        requestedUrl: url,
+        url: current,
+        status: response.status,
+        contentType,
+        mediaType,
+        bytes,
+      };
     }
   } catch (error) {
     throw failure(error, current);
@@ -284,6 +293,13 @@ function networkError(error: unknown, url: string, what: string): OffprintError 
     `Could not fetch ${what} at ${shorten(url)}: ${detail}.`,
     { cause: error },
   );
+}
+
+/** "20 seconds", "1 second", "600 ms". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = Math.round(ms / 1000);
+  return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
 }
 
 function capitalize(text: string): string {

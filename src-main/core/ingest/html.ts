@@ -10,6 +10,7 @@ import { OffprintError } from '../../shared/errors';
 import { formatBytes, MAX_IMPORT_BYTES } from '../../shared/limits';
 import type { NewArticle } from '../library/library';
 import { decodeHtml } from './html-encoding';
+import type { LocalImageReferences } from './local-images';
 import { sanitizeHtml } from './sanitize';
 import { countWords, textFromDom } from './text-metrics';
 
@@ -20,6 +21,12 @@ export interface HtmlImportOptions {
   fileName?: string;
   /** The HTTP Content-Type header, whose charset wins over the page's <meta>. */
   contentType?: string;
+  /**
+   * For pages that carry their images with them (a saved page's `_files/` folder, an MHTML
+   * archive): swaps each image reference it knows for the address of the local copy
+   * (local-images.ts), before Readability makes references absolute against the page's address.
+   */
+  localImages?: LocalImageReferences;
 }
 
 /**
@@ -54,13 +61,18 @@ export function parseHtmlArticle(bytes: Uint8Array, options: HtmlImportOptions =
     ...(givenUrl ? { url: givenUrl } : {}),
   });
   try {
-    return extractArticle(dom, givenUrl, options.fileName ?? null);
+    return extractArticle(dom, givenUrl, options.fileName ?? null, options.localImages);
   } finally {
     dom.window.close();
   }
 }
 
-function extractArticle(dom: JSDOM, givenUrl: string | null, fileName: string | null): HtmlArticle {
+function extractArticle(
+  dom: JSDOM,
+  givenUrl: string | null,
+  fileName: string | null,
+  localImages: LocalImageReferences | undefined,
+): HtmlArticle {
   const document = dom.window.document;
 
   // A <base href> would make every relative link resolve wherever the page says, including to a
@@ -74,6 +86,7 @@ function extractArticle(dom: JSDOM, givenUrl: string | null, fileName: string | 
   const hints = readPageHints(document);
   const readerable = isProbablyReaderable(document);
   revealLazyImages(document);
+  if (localImages) useLocalImages(document, (reference) => localImages(reference, pageUrl));
 
   const parsed = new Readability(document).parse();
   const rawContent = parsed?.content ?? '';
@@ -115,22 +128,72 @@ const MIN_WORDS_UNLESS_READERABLE = 30;
 
 /** Attributes lazy-loading scripts read the real image address from. */
 const LAZY_SOURCE_ATTRIBUTES = ['data-src', 'data-lazy-src', 'data-original', 'data-url'];
+const LAZY_SRCSET_ATTRIBUTES = ['data-srcset', 'data-lazy-srcset'];
+
+/** A src that only holds the place of the real image until a script swaps it in. */
+const PLACEHOLDER_SOURCE =
+  /^data:|(?:^|[/_.-])(?:blank|spacer|placeholder|lazy|pixel|transparent|1x1|grey|gray)[^/]*\.(?:gif|png|svg)(?:[?#]|$)/i;
 
 /**
- * Gives a src to images that only have their address in a lazy-loading attribute. Readability does
- * this only when the address ends in an image extension (.jpg, .png...), so it misses CMS URLs such
- * as "images/1227261885862?format=jpg", and the sanitizer then drops the source-less image.
+ * Gives images the address a lazy-loading script would have put in: a src (and srcset) taken from
+ * data-src and friends when the image has none, or only a placeholder (a data: URL, "blank.gif").
+ * Readability does this only when the address ends in an image extension (.jpg, .png...), so it
+ * misses CMS URLs such as "images/1227261885862?format=jpg"; the sanitizer then drops data-*
+ * attributes, and with them the only address of the image, so it must happen here.
  */
 function revealLazyImages(document: Document): void {
-  for (const image of Array.from(document.querySelectorAll('img:not([src]):not([srcset])'))) {
-    for (const attribute of LAZY_SOURCE_ATTRIBUTES) {
-      const value = image.getAttribute(attribute)?.trim();
-      if (value && !/\s/.test(value)) {
-        image.setAttribute('src', value);
-        break;
-      }
+  for (const image of Array.from(document.querySelectorAll('img, picture > source'))) {
+    const isImage = image.tagName === 'IMG';
+    const src = image.getAttribute('src')?.trim() ?? '';
+    if (isImage && (src === '' || PLACEHOLDER_SOURCE.test(src))) {
+      const lazy = firstAttribute(image, LAZY_SOURCE_ATTRIBUTES, (value) => !/\s/.test(value));
+      if (lazy) image.setAttribute('src', lazy);
+    }
+    const srcset = image.getAttribute('srcset')?.trim() ?? '';
+    if (srcset === '' || PLACEHOLDER_SOURCE.test(srcset)) {
+      const lazy = firstAttribute(image, LAZY_SRCSET_ATTRIBUTES, () => true);
+      if (lazy) image.setAttribute('srcset', lazy);
     }
   }
+}
+
+/**
+ * Puts the local copy's address in place of every image reference `local` knows (src, and each
+ * srcset candidate of images and <picture> sources).
+ */
+function useLocalImages(document: Document, local: (reference: string) => string | null): void {
+  for (const element of Array.from(document.querySelectorAll('img, picture source'))) {
+    const src = element.getAttribute('src');
+    if (element.tagName === 'IMG' && src) {
+      const replacement = local(src);
+      if (replacement) element.setAttribute('src', replacement);
+    }
+    const srcset = element.getAttribute('srcset');
+    // Candidates are split at commas, which a data: URL also holds; those have no local copy anyway.
+    if (srcset && !/\bdata:/i.test(srcset)) {
+      let changed = false;
+      const candidates = srcset.split(',').map((candidate) => {
+        const [url, ...descriptors] = candidate.trim().split(/\s+/);
+        const replacement = url ? local(url) : null;
+        if (!replacement) return candidate.trim();
+        changed = true;
+        return [replacement, ...descriptors].join(' ');
+      });
+      if (changed) element.setAttribute('srcset', candidates.join(', '));
+    }
+  }
+}
+
+function firstAttribute(
+  element: Element,
+  names: readonly string[],
+  usable: (value: string) => boolean,
+): string | null {
+  for (const name of names) {
+    const value = element.getAttribute(name)?.trim();
+    if (value && usable(value)) return value;
+  }
+  return null;
 }
 
 /** An absolute http(s) URL, or null: file:, data:, javascript: and garbage are not page addresses. */

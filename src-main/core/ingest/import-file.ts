@@ -15,6 +15,7 @@ import { MAX_IMPORT_BYTES, formatBytes } from '../../shared/limits';
 import type { Library, NewArticle } from '../library/library';
 import { decodeText, looksBinary } from './decode';
 import { parseHtmlArticle } from './html';
+import { type ImageOptions, localizeImages } from './localize-images';
 import { parseMarkdownArticle } from './markdown';
 import { parseTextArticle } from './text';
 
@@ -25,6 +26,12 @@ export interface ImportInput {
   /** `bytes` decoded by decodeText (BOM, strict UTF-8, then detection). */
   text: string;
   encoding: string;
+}
+
+/** How an import treats the images of what it imports. */
+export interface FileImportOptions {
+  /** Limits for fetching images (or `offline: true` to fetch none); defaults otherwise. */
+  images?: Omit<ImageOptions, 'referer'>;
 }
 
 /** Turns one file's content into an article. May throw OffprintError for content it cannot use. */
@@ -116,6 +123,7 @@ async function importContent(
   source: string,
   fileName: string,
   bytes: Uint8Array,
+  options: FileImportOptions,
 ): Promise<ImportOutcome> {
   if (bytes.length === 0) return failed(source, 'empty-file', `${fileName} is empty.`);
   if (looksBinary(bytes)) {
@@ -143,6 +151,13 @@ async function importContent(
   let article: NewArticle;
   try {
     article = await importer({ fileName, bytes, text, encoding });
+    // Web pages and Markdown may show images from the web: saved into the library now, so that
+    // reading needs no network (and a failed image is recorded, never failing the file).
+    const localized = await localizeImages(article.contentHtml, library.root, {
+      ...options.images,
+      referer: article.url,
+    });
+    article = { ...article, contentHtml: localized.contentHtml, imageFailures: localized.failures };
   } catch (error) {
     const shape = toErrorShape(error);
     const message =
@@ -165,9 +180,15 @@ async function importContent(
  * Imports the file at `path` into the library. Never throws for a bad file: a missing file, a folder,
  * a file over MAX_IMPORT_BYTES (refused from its size alone, without reading it), an empty, binary or
  * unsupported file each give a failed outcome with an error code and a message naming the file, and
- * nothing is written. `source` in the outcome is `path` as given.
+ * nothing is written. `source` in the outcome is `path` as given. Images the content shows from the
+ * web are saved into the library first (`options.images`); one that fails is recorded on the
+ * article, never failing the import.
  */
-export async function importPath(library: Library, path: string): Promise<ImportOutcome> {
+export async function importPath(
+  library: Library,
+  path: string,
+  options: FileImportOptions = {},
+): Promise<ImportOutcome> {
   const fileName = basename(path);
   let bytes: Uint8Array | null;
   try {
@@ -184,7 +205,7 @@ export async function importPath(library: Library, path: string): Promise<Import
     return fileSystemFailure(path, fileName, error);
   }
   if (bytes === null) return tooLarge(path, fileName, null);
-  return importContent(library, path, fileName, bytes);
+  return importContent(library, path, fileName, bytes, options);
 }
 
 /**
@@ -196,8 +217,9 @@ export async function importBytes(
   library: Library,
   name: string,
   bytes: Uint8Array,
+  options: FileImportOptions = {},
 ): Promise<ImportOutcome> {
   const fileName = name.split(/[\\/]/).pop() || name;
   if (bytes.length > MAX_IMPORT_BYTES) return tooLarge(name, fileName, bytes.length);
-  return importContent(library, name, fileName, bytes);
+  return importContent(library, name, fileName, bytes, options);
 }

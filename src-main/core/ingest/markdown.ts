@@ -40,7 +40,10 @@ function readFrontMatter(block: string): Map<string, string> {
   for (const line of block.split(/\r?\n/)) {
     const match = FRONT_MATTER_LINE.exec(line.trim());
     if (!match) continue;
-    const value = (match[2] ?? '').trim().replace(/^(["'])(.*)\1$/, '$2').trim();
+    const value = (match[2] ?? '')
+      .trim()
+      .replace(/^(["'])(.*)\1$/, '$2')
+      .trim();
     if (value !== '') values.set((match[1] ?? '').toLowerCase(), value);
   }
   return values;

@@ -10,6 +10,7 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { OffprintError } from '../../shared/errors';
+import { UnsupportedFormatError } from './migrations';
 
 /** Names of temp files this module leaves behind when a process dies mid-write. */
 export const TEMP_FILE_PATTERN = /\.tmp-\d+-\d+$/;
@@ -66,10 +67,19 @@ export async function syncDirectory(dir: string): Promise<void> {
 /** A file that exists but cannot be used: not JSON, wrong shape, or written by a newer Offprint. */
 export class CorruptFileError extends Error {
   readonly path: string;
+  /**
+   * The file is in a format this Offprint does not read (e.g. written by a newer one): not damage,
+   * so it must be left as it is rather than quarantined or rebuilt.
+   */
+  readonly unsupportedFormat: boolean;
+  /** What is wrong, without the path (for messages that name the file already). */
+  readonly reason: string;
   constructor(path: string, reason: string, options?: { cause?: unknown }) {
     super(`${path}: ${reason}`, options);
     this.name = 'CorruptFileError';
     this.path = path;
+    this.reason = reason;
+    this.unsupportedFormat = options?.cause instanceof UnsupportedFormatError;
   }
 }
 

@@ -54,7 +54,7 @@ export function imagePath(root: string, fileName: string): string | null {
   return IMAGE_FILE_NAME.test(fileName) ? join(imagesDir(root), fileName) : null;
 }
 
-/** The Content-Type for a stored image's file name (which must match IMAGE_FILE_NAME). */
+/** The Content-Type for a stored image, from the extension of its file name or path. */
 export function imageContentType(fileName: string): string {
   const extension = fileName.slice(fileName.lastIndexOf('.') + 1) as ImageExtension;
   return IMAGE_CONTENT_TYPES[extension] ?? 'application/octet-stream';

@@ -3,7 +3,7 @@
  * that contains an article id goes through `assertArticleId` first, so an id that came from the
  * renderer, the index file or a folder name can never point outside the library.
  */
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { assertArticleId } from './article-id';
 
 export const INDEX_FILE_NAME = 'library.json';
@@ -11,15 +11,25 @@ export const ARTICLES_DIR_NAME = 'articles';
 export const SETTINGS_FILE_NAME = 'settings.json';
 export const LOCK_FILE_NAME = 'offprint.lock';
 export const ARTICLE_FILE_NAME = 'article.json';
+export const ANNOTATIONS_FILE_NAME = 'annotations.json';
+export const QUARANTINE_DIR_NAME = 'quarantine';
+/**
+ * Prefix of a deleted article's folder while it is being removed (`articles/.trash-<id>-<n>`). The
+ * dot keeps it from ever looking like an article id, so no scan lists it; open() finishes the job.
+ */
+export const TRASH_PREFIX = '.trash-';
+
+let trashCounter = 0;
 
 /** The paths of one library folder. */
 export class LibraryLayout {
   readonly root: string;
   readonly indexFile: string;
   readonly articlesDir: string;
-  /** Reserved for the settings issue; the store neither reads nor writes it yet. */
   readonly settingsFile: string;
   readonly lockFile: string;
+  /** Damaged files are moved (or copied) here before the library repairs around them. */
+  readonly quarantineDir: string;
 
   /** `root` must already be absolute. */
   constructor(root: string) {
@@ -28,6 +38,24 @@ export class LibraryLayout {
     this.articlesDir = join(root, ARTICLES_DIR_NAME);
     this.settingsFile = join(root, SETTINGS_FILE_NAME);
     this.lockFile = join(root, LOCK_FILE_NAME);
+    this.quarantineDir = join(root, QUARANTINE_DIR_NAME);
+  }
+
+  /** `path` relative to the library folder, with `/` on every platform (for messages and reports). */
+  relative(path: string): string {
+    return relative(this.root, path).split(sep).join('/');
+  }
+
+  /** A fresh trash name for a deleted article's folder, next to the article folders. */
+  trashDir(id: string): string {
+    assertArticleId(id);
+    trashCounter += 1;
+    return join(this.articlesDir, `${TRASH_PREFIX}${id}-${process.pid}-${trashCounter}`);
+  }
+
+  /** `<root>/articles/<id>/annotations.json`: highlights and notes; absent means none. */
+  annotationsFile(id: string): string {
+    return join(this.articleDir(id), ANNOTATIONS_FILE_NAME);
   }
 
   /** `<root>/articles/<id>`; throws 'invalid-argument' for anything that is not an article id. */

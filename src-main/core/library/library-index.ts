@@ -14,9 +14,13 @@ import * as v from 'valibot';
 import type { ArticleSummary } from '../../shared/model';
 import { AtomicJsonFile } from './atomic-file';
 import { parseWith, summarySchema } from './article-record';
+import { UnsupportedFormatError } from './migrations';
 
-/** Format of library.json. The index is derived, so a different format is simply rebuilt. */
-export const INDEX_FORMAT = 1;
+/**
+ * Format of library.json. The index is derived, so a different format is simply rebuilt (no
+ * migrations). 2: summaries carry tags and annotationCount.
+ */
+export const INDEX_FORMAT = 2;
 
 const indexSchema = v.object({
   format: v.literal(INDEX_FORMAT),
@@ -27,11 +31,25 @@ const indexSchema = v.object({
 
 export type IndexFile = v.InferOutput<typeof indexSchema>;
 
-/** Checks a parsed library.json; throws an Error saying what is wrong. */
+/**
+ * Checks a parsed library.json; throws UnsupportedFormatError for another format (rebuilt, not
+ * damage) and an Error saying what is wrong otherwise.
+ */
 export function parseIndexFile(raw: unknown): IndexFile {
   const format = (raw as { format?: unknown } | null)?.format;
-  if (format !== INDEX_FORMAT) throw new Error(`format is ${String(format)}, not ${INDEX_FORMAT}`);
+  if (typeof format === 'number' && format !== INDEX_FORMAT) {
+    throw new UnsupportedFormatError(
+      `format is ${format}, not ${INDEX_FORMAT}`,
+      format,
+      format > INDEX_FORMAT,
+    );
+  }
   return parseWith(indexSchema, raw);
+}
+
+/** A frozen copy, tags included, so no caller can change the index behind the store. */
+function frozen(summary: ArticleSummary): Readonly<ArticleSummary> {
+  return Object.freeze({ ...summary, tags: Object.freeze([...summary.tags]) as string[] });
 }
 
 /** Newest saved first; ties (same millisecond) by id so the order never depends on load order. */
@@ -95,7 +113,7 @@ export class LibraryIndex {
   /** Replaces the whole in-memory index (at open). Does not schedule a write. */
   load(summaries: Iterable<ArticleSummary>): void {
     this.#summaries.clear();
-    for (const summary of summaries) this.#summaries.set(summary.id, Object.freeze({ ...summary }));
+    for (const summary of summaries) this.#summaries.set(summary.id, frozen(summary));
     this.#sorted = null;
   }
 
@@ -119,7 +137,7 @@ export class LibraryIndex {
 
   /** Adds or replaces one summary and schedules an index write. */
   put(summary: ArticleSummary): void {
-    this.#summaries.set(summary.id, Object.freeze({ ...summary }));
+    this.#summaries.set(summary.id, frozen(summary));
     this.#sorted = null;
     this.markDirty();
   }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { link, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { OffprintError } from '../../shared/errors';
 import { isErrorCode, toIoError } from './atomic-file';
 
@@ -84,7 +84,41 @@ export async function acquireLibraryLock(lockPath: string): Promise<LibraryLock>
   throw lockedError(null);
 }
 
+let lockTempCounter = 0;
+
+/**
+ * Creates the lock file with its content in one step: the owner is written to a temp file that is
+ * then hard-linked to the lock name (link fails if the name exists, like an exclusive create). A
+ * process killed while taking the lock therefore never leaves an empty or half-written lock, which
+ * the next open would have to treat as "someone is opening it right now". File systems without hard
+ * links fall back to an exclusive create followed by the write.
+ */
 async function tryCreate(lockPath: string, owner: LockOwner): Promise<boolean> {
+  const text = `${JSON.stringify(owner, null, 2)}\n`;
+  lockTempCounter += 1;
+  // Named like atomic-file's temp files, so that a sweep after a crash removes a leftover.
+  const tempPath = `${lockPath}.tmp-${process.pid}-${lockTempCounter}`;
+  try {
+    await writeFile(tempPath, text, { flag: 'wx' });
+  } catch (error) {
+    throw toIoError('create the library lock', lockPath, error);
+  }
+  try {
+    await link(tempPath, lockPath);
+    return true;
+  } catch (error) {
+    // ENOENT: the holder of the lock swept our temp file while we were linking it.
+    if (isErrorCode(error, 'EEXIST', 'ENOENT')) return false;
+    if (!isErrorCode(error, 'EPERM', 'ENOTSUP', 'ENOSYS', 'EXDEV')) {
+      throw toIoError('create the library lock', lockPath, error);
+    }
+  } finally {
+    await unlink(tempPath).catch(() => undefined);
+  }
+  return createExclusively(lockPath, text);
+}
+
+async function createExclusively(lockPath: string, text: string): Promise<boolean> {
   let handle;
   try {
     handle = await open(lockPath, 'wx');
@@ -93,7 +127,7 @@ async function tryCreate(lockPath: string, owner: LockOwner): Promise<boolean> {
     throw toIoError('create the library lock', lockPath, error);
   }
   try {
-    await handle.writeFile(`${JSON.stringify(owner, null, 2)}\n`);
+    await handle.writeFile(text);
   } catch (error) {
     await handle.close().catch(() => undefined);
     await unlink(lockPath).catch(() => undefined);

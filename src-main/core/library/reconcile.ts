@@ -1,24 +1,33 @@
 /**
- * The open-time scan: makes the index agree with the article folders.
+ * The open-time scan: makes the index agree with the article folders, and repairs what it reads.
  *
- * - No usable index (missing, not JSON, wrong format or shape): every article.json is read (rebuild).
+ * - No usable index (missing, damaged, other format): every article.json is read (rebuild).
  * - Usable index: each folder's article.json is only stat'ed; it is read when the folder is not in
  *   the index or its mtime is not older than the index's `reflectsWritesBefore` (minus a margin for
  *   coarse file-system clocks). Index entries whose folder is gone are dropped.
- * - A folder with no article.json is an interrupted add (or remove): it is removed.
- * - An article.json that cannot be used is reported through `onUnreadable` and left where it is;
- *   this is the seam where quarantine plugs in.
- * - After a crash (stale lock) or a rebuild, temp files of interrupted writes are swept as well.
+ * - Reading an article.json also reads its annotations.json for the count shown in lists.
+ * - After a crash (stale lock) or with no usable index ("recovering"), each folder is listed:
+ *   temp files of interrupted writes are swept, and an annotations.json newer than the index is
+ *   read even when article.json is trusted (annotation changes write only that file).
+ * - A folder without article.json is an interrupted add (removed), unless the index knew it: then
+ *   article.json was lost, and it is rebuilt like a damaged one.
+ * - A damaged article.json is copied to quarantine and rebuilt (recovery.ts); a folder with nothing
+ *   left to rebuild from is moved to quarantine whole. One in a format this Offprint cannot read is
+ *   left alone and not listed (`unreadable`, `onUnreadable`).
+ * - `articles/.trash-*` folders (a remove that did not finish) are deleted.
  */
+import { statSync } from 'node:fs';
 import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Low } from 'lowdb';
 import type { ArticleSummary } from '../../shared/model';
+import { loadAnnotations } from './annotations';
 import { isArticleId } from './article-id';
-import { type ArticleRecord, parseArticleRecord, toSummary } from './article-record';
-import { AtomicJsonFile, CorruptFileError, TEMP_FILE_PATTERN, isErrorCode } from './atomic-file';
+import { type ArticleRecord, readArticleRecord, toSummary } from './article-record';
+import { CorruptFileError, TEMP_FILE_PATTERN, isErrorCode } from './atomic-file';
+import type { ProblemDraft } from './health';
 import type { IndexFile } from './library-index';
-import type { LibraryLayout } from './layout';
+import { ANNOTATIONS_FILE_NAME, type LibraryLayout, TRASH_PREFIX } from './layout';
+import { repairArticleRecord } from './recovery';
 
 /**
  * article.json files this much older than the index's `reflectsWritesBefore` are trusted without
@@ -30,7 +39,7 @@ export const MTIME_MARGIN_MS = 2_000;
 /** Folders looked at in parallel: enough to hide disk latency, few enough for 2 cores. */
 const SCAN_CONCURRENCY = 16;
 
-/** An article folder the store could not use. */
+/** An article folder the store could not use and left as it was. */
 export interface UnreadableArticle {
   id: string;
   path: string;
@@ -40,7 +49,7 @@ export interface UnreadableArticle {
 export interface ScanHooks {
   /** Called as folders are scanned (every 200 folders and at the end). */
   onProgress?: (done: number, total: number) => void;
-  /** Called for each folder that is skipped because its files cannot be used. */
+  /** Called for each folder that is skipped and left as it is (not damaged: unreadable). */
   onUnreadable?: (article: UnreadableArticle) => void;
 }
 
@@ -56,19 +65,36 @@ export interface ScanResult {
   removedIncomplete: string[];
   unreadable: UnreadableArticle[];
   removedTempFiles: number;
+  /** Folders of removes that had not finished, deleted now. */
+  removedTrash: number;
 }
 
 type FolderOutcome =
   | { kind: 'kept'; summary: ArticleSummary }
   | { kind: 'read'; summary: ArticleSummary }
   | { kind: 'incomplete' }
+  | { kind: 'quarantined' }
   | { kind: 'unreadable'; reason: string };
+
+interface FolderContext {
+  layout: LibraryLayout;
+  indexed: ArticleSummary | undefined;
+  trustBefore: number;
+  recovering: boolean;
+  report: (problem: ProblemDraft) => void;
+}
 
 /** Scans `<root>/articles` against `index` (null: rebuild from scratch). */
 export async function scanArticles(
   layout: LibraryLayout,
   index: IndexFile | null,
-  options: { sweepTempFiles: boolean; hooks: ScanHooks },
+  options: {
+    /** List every folder: sweep temp files, look at annotations.json (after a crash, rebuild). */
+    recovering: boolean;
+    hooks: ScanHooks;
+    /** Receives every damaged file found and what was done about it. */
+    report: (problem: ProblemDraft) => void;
+  },
 ): Promise<ScanResult> {
   const { hooks } = options;
   const entries = await readdir(layout.articlesDir, { withFileTypes: true });
@@ -85,17 +111,39 @@ export async function scanArticles(
     removedIncomplete: [],
     unreadable: [],
     removedTempFiles: 0,
+    removedTrash: 0,
   };
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !entry.name.startsWith(TRASH_PREFIX)) continue;
+    try {
+      await rm(join(layout.articlesDir, entry.name), { recursive: true, force: true });
+      result.removedTrash += 1;
+    } catch (error) {
+      console.warn(
+        `[offprint] could not finish removing ${entry.name}; tried again next open:`,
+        error,
+      );
+    }
+  }
+
   let done = 0;
   const total = ids.length;
-  const report = (article: UnreadableArticle): void => {
-    result.unreadable.push(article);
-    hooks.onUnreadable?.(article);
-  };
   const onFolder = async (id: string): Promise<void> => {
     const dir = layout.articleDir(id);
-    if (options.sweepTempFiles) result.removedTempFiles += await removeTempFiles(dir);
-    const outcome = await scanFolder(layout, id, indexed.get(id), trustBefore);
+    const before = indexed.get(id);
+    let names: Set<string> | null = null;
+    if (options.recovering) {
+      names = new Set(await readdir(dir).catch(() => []));
+      result.removedTempFiles += await removeTempFiles(dir, names);
+    }
+    // Nothing one folder does (permissions, a disk error) may stop the library from opening.
+    const outcome = await scanFolder(id, names, {
+      layout,
+      indexed: before,
+      trustBefore,
+      recovering: options.recovering,
+      report: options.report,
+    }).catch((error: unknown): FolderOutcome => ({ kind: 'unreadable', reason: describe(error) }));
     switch (outcome.kind) {
       case 'kept':
         result.summaries.push(outcome.summary);
@@ -103,7 +151,6 @@ export async function scanArticles(
       case 'read': {
         result.summaries.push(outcome.summary);
         result.reread.push(id);
-        const before = indexed.get(id);
         if (before === undefined || !sameSummary(before, outcome.summary)) result.changed = true;
         break;
       }
@@ -114,22 +161,55 @@ export async function scanArticles(
         } catch (error) {
           report({ id, path: dir, reason: `incomplete folder could not be removed: ${error}` });
         }
-        if (indexed.has(id)) result.changed = true;
+        if (before !== undefined) result.changed = true;
+        break;
+      case 'quarantined':
+        if (before !== undefined) {
+          result.dropped.push(id);
+          result.changed = true;
+        }
         break;
       case 'unreadable':
         report({ id, path: dir, reason: outcome.reason });
-        if (indexed.has(id)) result.changed = true;
+        if (before !== undefined) result.changed = true;
         break;
     }
     done += 1;
     if (done % 200 === 0) hooks.onProgress?.(done, total);
   };
+  const report = (article: UnreadableArticle): void => {
+    result.unreadable.push(article);
+    hooks.onUnreadable?.(article);
+    // Not damage (nothing is moved or rebuilt), but the article vanishes from the list: say so.
+    options.report({
+      file: 'folder',
+      path: layout.relative(article.path),
+      articleId: article.id,
+      outcome: 'skipped',
+      message: `Article ${article.id} is not listed: ${article.reason}. Its files are left as they are.`,
+      quarantined: null,
+    });
+  };
 
-  await forEachLimited(
-    ids.map((entry) => entry.name),
-    SCAN_CONCURRENCY,
-    onFolder,
-  );
+  // Fast path, in one synchronous loop: a folder the index knows whose article.json is older than
+  // the index is kept as indexed. (scanFolder decides the same, but an async call per folder cost
+  // more than the stat itself at 20,000 articles.) After a crash every folder takes the slow path.
+  const toScan: string[] = [];
+  for (const entry of ids) {
+    const before = options.recovering ? undefined : indexed.get(entry.name);
+    const mtimeMs =
+      before === undefined
+        ? undefined
+        : statSync(layout.articleFile(entry.name), { throwIfNoEntry: false })?.mtimeMs;
+    if (before !== undefined && mtimeMs !== undefined && mtimeMs < trustBefore) {
+      result.summaries.push(before);
+      done += 1;
+      if (done % 200 === 0) hooks.onProgress?.(done, total);
+    } else {
+      toScan.push(entry.name);
+    }
+  }
+  await forEachLimited(toScan, SCAN_CONCURRENCY, onFolder);
   hooks.onProgress?.(done, total);
 
   const present = new Set(ids.map((entry) => entry.name));
@@ -140,57 +220,128 @@ export async function scanArticles(
     }
   }
   for (const item of result.removedIncomplete) if (indexed.has(item)) result.dropped.push(item);
+  // Back in the index's order (newest first), so that the first list() sorts an already sorted
+  // array in linear time; in scan order, sorting 20,000 summaries took ~50 ms.
+  if (index !== null) result.summaries = inIndexOrder(result.summaries, index.articles);
   return result;
 }
 
+/** `summaries` ordered as in `order`; those not in it last. Linear time. */
+function inIndexOrder(summaries: ArticleSummary[], order: readonly ArticleSummary[]): ArticleSummary[] {
+  const position = new Map(order.map((summary, index) => [summary.id, index]));
+  const placed: (ArticleSummary | undefined)[] = new Array(order.length);
+  const unplaced: ArticleSummary[] = [];
+  for (const summary of summaries) {
+    const at = position.get(summary.id);
+    if (at === undefined) unplaced.push(summary);
+    else placed[at] = summary;
+  }
+  return [...placed.filter((summary) => summary !== undefined), ...unplaced];
+}
+
 async function scanFolder(
-  layout: LibraryLayout,
   id: string,
-  indexed: ArticleSummary | undefined,
-  trustBefore: number,
+  names: Set<string> | null,
+  context: FolderContext,
 ): Promise<FolderOutcome> {
+  const { layout, indexed, trustBefore } = context;
   const file = layout.articleFile(id);
   let mtimeMs: number;
   try {
-    mtimeMs = (await stat(file)).mtimeMs;
+    // Synchronous on purpose: ~5 µs from the inode cache, against ~20 µs of main-thread work plus
+    // the thread-pool wait for an async stat; at 20,000 articles that was most of opening.
+    mtimeMs = statSync(file).mtimeMs;
   } catch (error) {
-    if (isErrorCode(error, 'ENOENT')) return { kind: 'incomplete' };
-    return { kind: 'unreadable', reason: describe(error) };
+    if (!isErrorCode(error, 'ENOENT')) return { kind: 'unreadable', reason: describe(error) };
+    // An add writes article.json last, so a folder without it is an add that never finished,
+    // unless the index knew the article: then its article.json was lost after the fact.
+    if (indexed === undefined) return { kind: 'incomplete' };
+    return repairFolder(id, 'its article.json was missing', context);
   }
-  if (indexed !== undefined && mtimeMs < trustBefore) return { kind: 'kept', summary: indexed };
+  if (indexed !== undefined && mtimeMs < trustBefore) {
+    if (names?.has(ANNOTATIONS_FILE_NAME)) return checkAnnotationCount(id, indexed, context);
+    return { kind: 'kept', summary: indexed };
+  }
   let record: ArticleRecord | null;
   try {
     record = await readArticleRecord(file);
   } catch (error) {
+    if (error instanceof CorruptFileError && !error.unsupportedFormat) {
+      return repairFolder(id, `its article.json could not be read (${describe(error)})`, context);
+    }
     return { kind: 'unreadable', reason: describe(error) };
   }
-  if (record === null) return { kind: 'incomplete' };
-  if (record.id !== id) {
-    return { kind: 'unreadable', reason: `its id ${record.id} does not match the folder name` };
+  if (record === null) {
+    if (indexed === undefined) return { kind: 'incomplete' };
+    return repairFolder(id, 'its article.json was missing', context);
   }
-  return { kind: 'read', summary: toSummary(record) };
+  if (record.id !== id) {
+    return repairFolder(
+      id,
+      `its article.json names another article (${record.id}), perhaps copied over it`,
+      context,
+    );
+  }
+  const count = await annotationCount(id, record.title, context);
+  return { kind: 'read', summary: toSummary(record, count) };
 }
 
-/** Reads and checks one article.json; null when it does not exist, CorruptFileError when unusable. */
-export async function readArticleRecord(file: string): Promise<ArticleRecord | null> {
-  const db = new Low<ArticleRecord | null>(
-    new AtomicJsonFile<ArticleRecord | null>(file, { parse: parseArticleRecord }),
-    null,
-  );
-  await db.read();
-  return db.data;
-}
-
-/** Deletes leftovers of interrupted atomic writes in one folder; returns how many. */
-export async function removeTempFiles(dir: string): Promise<number> {
-  let names: string[];
+/**
+ * After a crash, an annotations.json written after the index may hold a change the index's count
+ * does not reflect (annotation changes write only that file): count again.
+ */
+async function checkAnnotationCount(
+  id: string,
+  indexed: ArticleSummary,
+  context: FolderContext,
+): Promise<FolderOutcome> {
+  let mtimeMs: number;
   try {
-    names = await readdir(dir);
+    mtimeMs = (await stat(context.layout.annotationsFile(id))).mtimeMs;
+  } catch {
+    return { kind: 'kept', summary: indexed };
+  }
+  if (mtimeMs < context.trustBefore) return { kind: 'kept', summary: indexed };
+  const count = await annotationCount(id, indexed.title, context);
+  if (count === indexed.annotationCount) return { kind: 'kept', summary: indexed };
+  return { kind: 'read', summary: { ...indexed, annotationCount: count } };
+}
+
+async function annotationCount(id: string, title: string, context: FolderContext): Promise<number> {
+  const loaded = await loadAnnotations(context.layout, id, `"${title}"`);
+  if (loaded.problem !== null) context.report(loaded.problem);
+  return loaded.annotations.length;
+}
+
+async function repairFolder(
+  id: string,
+  what: string,
+  context: FolderContext,
+): Promise<FolderOutcome> {
+  const { layout, indexed } = context;
+  try {
+    const repair = await repairArticleRecord(layout, id, indexed, what, context.report);
+    if (repair.kind === 'quarantined') return { kind: 'quarantined' };
+    const count = await annotationCount(id, repair.record.title, context);
+    return { kind: 'read', summary: toSummary(repair.record, count) };
+  } catch (error) {
+    return { kind: 'unreadable', reason: `${what}, and repairing it failed: ${describe(error)}` };
+  }
+}
+
+/**
+ * Deletes leftovers of interrupted atomic writes in one folder; returns how many. `names` is the
+ * folder's listing when the caller already has it.
+ */
+export async function removeTempFiles(dir: string, names?: Iterable<string>): Promise<number> {
+  let listing: Iterable<string>;
+  try {
+    listing = names ?? (await readdir(dir));
   } catch {
     return 0;
   }
   let removed = 0;
-  for (const name of names) {
+  for (const name of listing) {
     if (!TEMP_FILE_PATTERN.test(name)) continue;
     try {
       await unlink(join(dir, name));
@@ -204,11 +355,16 @@ export async function removeTempFiles(dir: string): Promise<number> {
 
 function sameSummary(a: ArticleSummary, b: ArticleSummary): boolean {
   const keys = Object.keys(b) as (keyof ArticleSummary)[];
-  return keys.length === Object.keys(a).length && keys.every((key) => a[key] === b[key]);
+  return (
+    keys.length === Object.keys(a).length &&
+    keys.every((key) =>
+      key === 'tags' ? JSON.stringify(a.tags) === JSON.stringify(b.tags) : a[key] === b[key],
+    )
+  );
 }
 
 function describe(error: unknown): string {
-  if (error instanceof CorruptFileError) return error.message;
+  if (error instanceof CorruptFileError) return error.reason;
   if (error instanceof Error) return error.message;
   return String(error);
 }

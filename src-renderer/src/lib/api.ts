@@ -41,6 +41,13 @@ export interface HttpBridgeOptions {
 
 const UNREACHABLE = "Offprint's background process is not reachable.";
 
+/**
+ * Calls that must reach the host even when sent as the page closes (deletes waiting for their Undo
+ * time are sent then). `keepalive` lets such a request outlive the page; browsers allow only small
+ * bodies that way, which these are.
+ */
+const SENT_WHILE_CLOSING: ReadonlySet<ChannelName> = new Set(['article.delete']);
+
 function failure<T>(code: ErrorCode, message: string): Result<T> {
   return { ok: false, error: { code, message } };
 }
@@ -76,6 +83,7 @@ export function createHttpApi(options: HttpBridgeOptions): OffprintApi {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-Offprint-Token': options.token },
         body: JSON.stringify(args ?? {}),
+        keepalive: SENT_WHILE_CLOSING.has(channel),
       });
     } catch {
       return failure('io-error', UNREACHABLE);

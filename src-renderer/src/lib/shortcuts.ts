@@ -3,8 +3,21 @@
  * the library is written from it, so a key cannot be handled without being documented.
  */
 
-export type ShortcutScope = 'library' | 'reader';
-export type ShortcutAction = 'next' | 'previous' | 'open' | 'bookmark' | 'back' | 'import';
+/** Where a key works. 'search' is the library's search box itself, where typing is expected. */
+export type ShortcutScope = 'library' | 'reader' | 'search';
+export type ShortcutAction =
+  | 'next'
+  | 'previous'
+  | 'open'
+  | 'bookmark'
+  | 'archive'
+  | 'delete'
+  | 'back'
+  | 'import'
+  | 'search'
+  | 'clearSearch'
+  | 'toResults'
+  | 'help';
 
 export interface Shortcut {
   action: ShortcutAction;
@@ -21,9 +34,22 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'previous', key: 'k', scopes: ['library'], label: 'previous' },
   { action: 'open', key: 'Enter', scopes: ['library'], label: 'open' },
   { action: 'bookmark', key: 'b', scopes: ['library', 'reader'], label: 'bookmark' },
+  { action: 'archive', key: 'e', scopes: ['library', 'reader'], label: 'archive' },
+  { action: 'delete', key: 'Delete', scopes: ['library', 'reader'], label: 'delete' },
+  { action: 'search', key: '/', scopes: ['library'], label: 'search' },
   { action: 'back', key: 'Escape', scopes: ['reader'], label: 'back to library' },
   { action: 'import', key: 'o', mod: true, scopes: ['library'], label: 'import' },
+  { action: 'help', key: '?', scopes: ['library', 'reader'], label: 'keyboard shortcuts' },
+  { action: 'clearSearch', key: 'Escape', scopes: ['search'], label: 'clear the search' },
+  { action: 'toResults', key: 'ArrowDown', scopes: ['search'], label: 'go to the results' },
 ];
+
+/** How the help overlay names each scope. */
+export const SCOPE_TITLES: Record<ShortcutScope, string> = {
+  library: 'Library',
+  reader: 'Reader',
+  search: 'In the search box',
+};
 
 const EDITABLE = 'input, textarea, select, [contenteditable]:not([contenteditable="false"])';
 // Enter on these already does the right thing natively (follow the link, press the button).
@@ -37,7 +63,10 @@ function isMac(): boolean {
 export function shortcutFor(event: KeyboardEvent, scope: ShortcutScope): ShortcutAction | null {
   if (event.defaultPrevented || event.isComposing) return null;
   const target = event.target instanceof Element ? event.target : null;
-  if (target?.closest(EDITABLE)) return null;
+  // Letters typed in a field are text, not commands; the search box's own keys are the exception.
+  if (scope !== 'search' && target?.closest(EDITABLE)) return null;
+  // Keys pressed in a dialog (the shortcut help) belong to the dialog, not the view behind it.
+  if (target?.closest('dialog')) return null;
   const mod = event.ctrlKey || event.metaKey;
   for (const shortcut of SHORTCUTS) {
     if (!shortcut.scopes.includes(scope)) continue;
@@ -49,9 +78,11 @@ export function shortcutFor(event: KeyboardEvent, scope: ShortcutScope): Shortcu
   return null;
 }
 
+const KEY_NAMES: Record<string, string> = { Escape: 'Esc', ArrowDown: '↓', Delete: 'Del' };
+
 /** How a shortcut's keys are written for people: "j", "Esc", "Ctrl+O" ("⌘O" on a Mac). */
 export function keyLabel(shortcut: Shortcut, mac = isMac()): string {
-  const key = shortcut.key === 'Escape' ? 'Esc' : shortcut.key;
+  const key = KEY_NAMES[shortcut.key] ?? shortcut.key;
   if (!shortcut.mod) return key;
   return mac ? `⌘${key.toUpperCase()}` : `Ctrl+${key.toUpperCase()}`;
 }

@@ -1,11 +1,12 @@
 /**
- * The article being read: loads it by id, marks it read once it is on screen, and keeps its
- * bookmark in step with the library.
+ * The article being read: loads it by id, marks it read once it is on screen, keeps its bookmark
+ * and archive state in step with the library, and deletes it (with Undo) when asked.
  */
 import type { OffprintErrorShape } from '../../../src-main/shared/errors';
 import { ARTICLE_ID_PATTERN } from '../../../src-main/shared/limits';
 import type { Article, ArticleSummary } from '../../../src-main/shared/model';
 import { services as defaultServices, type RendererServices } from '../lib/api';
+import type { DeletionsState } from './deletions.svelte';
 import type { NotificationsState } from './notifications.svelte';
 
 const NOT_IN_LIBRARY: OffprintErrorShape = {
@@ -25,10 +26,16 @@ export class ReaderState {
 
   readonly #notifications: NotificationsState;
   readonly #services: RendererServices;
+  readonly #deletions: DeletionsState | null;
 
-  constructor(notifications: NotificationsState, services: RendererServices = defaultServices) {
+  constructor(
+    notifications: NotificationsState,
+    services: RendererServices = defaultServices,
+    deletions: DeletionsState | null = null,
+  ) {
     this.#notifications = notifications;
     this.#services = services;
+    this.#deletions = deletions;
   }
 
   /** The id asked for, whether or not it loaded. */
@@ -89,26 +96,63 @@ export class ReaderState {
   /** Flips the bookmark at once; flips it back and says why if main refuses. */
   async toggleBookmark(): Promise<void> {
     const article = this.#article;
+    if (article) await this.#setFlag(article, 'bookmarked', !article.bookmarked);
+  }
+
+  /** Archives or unarchives the article at once, with Undo on the message. */
+  async toggleArchive(): Promise<void> {
+    const article = this.#article;
     if (!article) return;
-    const bookmarked = !article.bookmarked;
-    this.#article = { ...article, bookmarked };
+    const archived = !article.archived;
+    if (!(await this.#setFlag(article, 'archived', archived))) return;
+    this.#notifications.info(`${archived ? 'Archived' : 'Unarchived'} “${article.title}”`, {
+      label: 'Undo',
+      run: () => {
+        if (this.#article?.id === article.id)
+          void this.#setFlag(this.#article, 'archived', !archived);
+      },
+    });
+  }
+
+  /**
+   * Deletes the article shown, with Undo (the delete waits for the Undo time). Returns whether a
+   * delete was asked for, so the view knows to leave the reader.
+   */
+  delete(): boolean {
+    const article = this.#article;
+    if (!article || !this.#deletions) return false;
+    this.#deletions.request(article);
+    return true;
+  }
+
+  async #setFlag(
+    article: Article,
+    flag: 'bookmarked' | 'archived',
+    value: boolean,
+  ): Promise<boolean> {
+    this.#article = { ...article, [flag]: value };
     this.#pendingWrites++;
     const result = await this.#services.api['article.setState']({
       id: article.id,
-      patch: { bookmarked },
+      patch: { [flag]: value },
     });
     this.#pendingWrites--;
-    if (this.#article?.id !== article.id) return;
+    if (this.#article?.id !== article.id) return result.ok;
     if (result.ok) {
       this.#merge(result.value);
-      return;
+      return true;
     }
-    if (this.#article.bookmarked === bookmarked) {
-      this.#article = { ...this.#article, bookmarked: !bookmarked };
-    }
-    this.#notifications.error(
-      `Could not ${bookmarked ? 'bookmark' : 'remove the bookmark from'} “${article.title}”: ${result.error.message}`,
-    );
+    if (this.#article[flag] === value) this.#article = { ...this.#article, [flag]: !value };
+    const verb =
+      flag === 'bookmarked'
+        ? value
+          ? 'bookmark'
+          : 'remove the bookmark from'
+        : value
+          ? 'archive'
+          : 'unarchive';
+    this.#notifications.error(`Could not ${verb} “${article.title}”: ${result.error.message}`);
+    return false;
   }
 
   async #markRead(article: Article, generation: number): Promise<void> {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNEL_NAMES } from '../../../src-main/shared/contract';
 import { OffprintError } from '../../../src-main/shared/errors';
 import type { Handlers } from '../../../src-main/handlers';
-import type { ArticleSummary } from '../../../src-main/shared/model';
+import type { Annotation, ArticleSummary } from '../../../src-main/shared/model';
 import {
   type IpcMainLike,
   createAppUrlCheck,
@@ -82,6 +82,24 @@ const summary: ArticleSummary = {
   bookmarked: false,
   read: false,
   archived: false,
+  tags: [],
+  annotationCount: 0,
+};
+
+const annotation: Annotation = {
+  id: '6f1c2a4e-8d1b-4c53-9a0e-2b7d5f3c9e10',
+  type: 'Annotation',
+  created: '2026-01-01T00:00:00.000Z',
+  modified: '2026-01-01T00:00:00.000Z',
+  motivation: 'highlighting',
+  target: {
+    source: 'a1',
+    version: 1,
+    selector: [
+      { type: 'TextQuoteSelector', exact: 'title', prefix: 'A ', suffix: '' },
+      { type: 'TextPositionSelector', start: 2, end: 7 },
+    ],
+  },
 };
 
 /** A handler table that records what reached it. */
@@ -105,9 +123,23 @@ function recordingHandlers(calls: Array<[string, unknown]>): Handlers {
       throw new OffprintError('not-found', `No article ${id}.`);
     },
     'article.setState': record('article.setState', { ...summary, bookmarked: true }),
+    'article.setTags': record('article.setTags', { ...summary, tags: ['news'] }),
+    'article.setProgress': record('article.setProgress', true as const),
+    'article.delete': record('article.delete', true as const),
+    'annotation.list': record('annotation.list', []),
+    'annotation.add': record('annotation.add', annotation),
+    'annotation.update': record('annotation.update', annotation),
+    'annotation.remove': record('annotation.remove', true as const),
+    'library.health': record('library.health', { problems: [] }),
+    'settings.get': record('settings.get', { sort: 'savedAt' as const }),
+    'settings.update': record('settings.update', { sort: 'title' as const }),
     'dialog.openFiles': record('dialog.openFiles', []),
     'import.files': record('import.files', []),
     'import.upload': record('import.upload', []),
+    'import.url': record('import.url', []),
+    'import.cancel': record('import.cancel', false),
+    'article.refresh': record('article.refresh', summary),
+    'article.retryImages': record('article.retryImages', { saved: 0, stillMissing: 0 }),
   };
 }
 

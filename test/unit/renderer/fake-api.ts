@@ -5,6 +5,8 @@
  */
 import {
   CHANNEL_NAMES,
+  type LibraryQuery,
+  type LibraryQueryResult,
   type ArgsOf,
   type ChannelName,
   type EventMap,
@@ -106,7 +108,51 @@ export function summary(overrides: Partial<ArticleSummary> = {}): ArticleSummary
     bookmarked: false,
     read: false,
     archived: false,
+    tags: [],
+    annotationCount: 0,
     ...overrides,
+  };
+}
+
+/**
+ * Answers library.query over a list the test holds, the way main does in outline: the text must
+ * appear in the title (a highlighted snippet is made from the title), counts are for the text before
+ * the flag filters, and offset/limit cut the page. Order is the list's own unless a sort is given.
+ */
+export function answerQuery(
+  articles: readonly ArticleSummary[],
+  query: LibraryQuery,
+): LibraryQueryResult {
+  const text = query.text?.toLowerCase();
+  const matching = articles.filter(
+    (article) =>
+      (!text || article.title.toLowerCase().includes(text)) &&
+      (query.filters?.tag === undefined || article.tags.includes(query.filters.tag)),
+  );
+  const filters = query.filters ?? {};
+  const rows = matching.filter(
+    (article) =>
+      (filters.bookmarked === undefined || article.bookmarked === filters.bookmarked) &&
+      (filters.unread === undefined || article.read !== filters.unread) &&
+      (filters.archived === undefined || article.archived === filters.archived),
+  );
+  if (query.sort === 'title') {
+    rows.sort((a, b) => a.title.localeCompare(b.title) * (query.direction === 'desc' ? -1 : 1));
+  }
+  const offset = query.offset ?? 0;
+  return {
+    total: rows.length,
+    counts: {
+      all: matching.length,
+      bookmarked: matching.filter((article) => article.bookmarked).length,
+      unread: matching.filter((article) => !article.read).length,
+      archived: matching.filter((article) => article.archived).length,
+    },
+    items: rows.slice(offset, offset + (query.limit ?? 100)).map((article) => {
+      if (!text) return article;
+      const at = article.title.toLowerCase().indexOf(text);
+      return { ...article, snippet: { text: article.title, highlights: [[at, at + text.length]] } };
+    }),
   };
 }
 

@@ -3,7 +3,13 @@
  * The real store lives in core/library; the importers only need add() and list().
  */
 import type { Library, NewArticle } from '../../../../src-main/core/library/library';
-import type { Article, ArticleSummary } from '../../../../src-main/shared/model';
+import type {
+  Annotation,
+  Article,
+  ArticleSummary,
+  LibraryHealth,
+  LibrarySettings,
+} from '../../../../src-main/shared/model';
 import { OffprintError } from '../../../../src-main/shared/errors';
 
 export class RecordingLibrary implements Library {
@@ -24,6 +30,18 @@ export class RecordingLibrary implements Library {
 
   async get(id: string): Promise<Article> {
     throw new OffprintError('not-found', `No article ${id} in the fake library.`);
+  }
+
+  summary(id: string): ArticleSummary | undefined {
+    return this.summaries.find((summary) => summary.id === id);
+  }
+
+  async readText(id: string): Promise<string> {
+    throw new OffprintError('not-found', `No article ${id} in the fake library.`);
+  }
+
+  readTextNow(): string | undefined {
+    return undefined;
   }
 
   async add(article: NewArticle): Promise<ArticleSummary> {
@@ -49,6 +67,8 @@ export class RecordingLibrary implements Library {
       bookmarked: false,
       read: false,
       archived: false,
+      tags: [],
+      annotationCount: 0,
     };
     this.summaries.unshift(summary);
     return summary;
@@ -60,6 +80,54 @@ export class RecordingLibrary implements Library {
 
   async remove(id: string): Promise<void> {
     throw new OffprintError('not-found', `No article ${id} in the fake library.`);
+  }
+
+  async addVersion(id: string): Promise<ArticleSummary> {
+    throw new OffprintError('not-found', `No article ${id} in the fake library.`);
+  }
+
+  async replaceVersionContent(id: string): Promise<void> {
+    throw new OffprintError('not-found', `No article ${id} in the fake library.`);
+  }
+
+  async setTags(id: string): Promise<ArticleSummary> {
+    throw new OffprintError('not-found', `No article ${id} in the fake library.`);
+  }
+
+  async setProgress(id: string): Promise<void> {
+    throw new OffprintError('not-found', `No article ${id} in the fake library.`);
+  }
+
+  async listAnnotations(id: string): Promise<Annotation[]> {
+    throw new OffprintError('not-found', `No article ${id} in the fake library.`);
+  }
+
+  async addAnnotation(id: string): Promise<Annotation> {
+    throw new OffprintError('not-found', `No article ${id} in the fake library.`);
+  }
+
+  async updateAnnotation(id: string): Promise<Annotation> {
+    throw new OffprintError('not-found', `No article ${id} in the fake library.`);
+  }
+
+  async removeAnnotation(id: string): Promise<void> {
+    throw new OffprintError('not-found', `No article ${id} in the fake library.`);
+  }
+
+  health(): LibraryHealth {
+    return { problems: [] };
+  }
+
+  onHealth(): () => void {
+    return () => {};
+  }
+
+  settings(): LibrarySettings {
+    return { sort: 'savedAt' };
+  }
+
+  async updateSettings(): Promise<LibrarySettings> {
+    return { sort: 'savedAt' };
   }
 
   onChange(): () => void {

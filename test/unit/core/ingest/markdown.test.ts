@@ -20,7 +20,10 @@ const BODY = [
 
 describe('parseMarkdownArticle', () => {
   it('renders Markdown and takes the title from the first heading, which leaves the body', () => {
-    const article = parseMarkdownArticle(`# Night buses reach the suburbs\n\n${BODY}\n`, 'buses.md');
+    const article = parseMarkdownArticle(
+      `# Night buses reach the suburbs\n\n${BODY}\n`,
+      'buses.md',
+    );
     expect(article.title).toBe('Night buses reach the suburbs');
     expect(article.sourceKind).toBe('markdown');
     expect(article.fileName).toBe('buses.md');
@@ -43,14 +46,20 @@ describe('parseMarkdownArticle', () => {
   });
 
   it('lowers the other headings one level when the body still has an h1', () => {
-    const article = parseMarkdownArticle('# Title\n\nIntro.\n\n# Part one\n\nText.\n\n## Detail\n', 'x.md');
+    const article = parseMarkdownArticle(
+      '# Title\n\nIntro.\n\n# Part one\n\nText.\n\n## Detail\n',
+      'x.md',
+    );
     expect(article.title).toBe('Title');
     expect(article.contentHtml).toContain('<h2>Part one</h2>');
     expect(article.contentHtml).toContain('<h3>Detail</h3>');
   });
 
   it('uses a heading further down as the title but keeps it in the body', () => {
-    const article = parseMarkdownArticle('Some opening words.\n\n## Later heading\n\nMore.', 'x.md');
+    const article = parseMarkdownArticle(
+      'Some opening words.\n\n## Later heading\n\nMore.',
+      'x.md',
+    );
     expect(article.title).toBe('Later heading');
     expect(article.contentHtml).toContain('<h2>Later heading</h2>');
   });
@@ -111,7 +120,9 @@ describe('parseMarkdownArticle', () => {
       '# Pics\n\n![A bus](https://img.example.com/bus.jpg "Night bus")\n\n![rel](images/local.png)',
       'x.md',
     ).contentHtml;
-    expect(html).toContain('<img src="https://img.example.com/bus.jpg" alt="A bus" title="Night bus">');
+    expect(html).toContain(
+      '<img src="https://img.example.com/bus.jpg" alt="A bus" title="Night bus">',
+    );
     // A relative image has no address to fetch it from: the sanitizer drops it.
     expect(html).not.toContain('local.png');
   });

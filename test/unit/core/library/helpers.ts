@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewArticle } from '../../../../src-main/core/library/library';
@@ -112,4 +112,51 @@ export async function makeReadOnly(dir: string): Promise<() => Promise<void>> {
     };
   }
   throw new Error('No way to make a folder read-only here');
+}
+
+/**
+ * Whether this machine lets the tests mount a tiny tmpfs (root in a VM or container with the
+ * capability): the way to meet a really full disk. Probed once; false elsewhere.
+ */
+export const canMountSmallDisk: boolean = (() => {
+  const probeDir = mkdtempSync(join(tmpdir(), 'offprint-disk-probe-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probeDir], {
+      stdio: 'ignore',
+    });
+    execFileSync('umount', [probeDir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(probeDir, { recursive: true, force: true });
+  }
+})();
+
+/** Mounts a tmpfs of `kilobytes` on `dir` (which must exist); returns the function that unmounts it. */
+export function mountSmallDisk(dir: string, kilobytes: number): () => Promise<void> {
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kilobytes}k`, 'tmpfs', dir]);
+  return async () => {
+    execFileSync('umount', ['-l', dir]);
+  };
+}
+
+/** Writes `<dir>/filler` until the disk refuses even one more byte; returns its path. */
+export async function fillDisk(dir: string): Promise<string> {
+  const path = join(dir, 'filler');
+  const handle = await open(path, 'w');
+  try {
+    for (const size of [65536, 4096, 1]) {
+      for (;;) {
+        try {
+          await handle.write(Buffer.alloc(size));
+        } catch {
+          break;
+        }
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+  return path;
 }

@@ -43,6 +43,8 @@ function summary(id: string, savedAt: string): ArticleSummary {
     bookmarked: false,
     read: false,
     archived: false,
+    tags: [],
+    annotationCount: 0,
   };
 }
 

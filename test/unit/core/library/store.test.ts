@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { INDEX_FORMAT } from '../../../../src-main/core/library/library-index';
 import { OffprintError } from '../../../../src-main/shared/errors';
 import { ARTICLE_ID_PATTERN } from '../../../../src-main/shared/limits';
 import type { ArticleSummary } from '../../../../src-main/shared/model';
@@ -49,13 +51,19 @@ describe('openLibrary', () => {
     expect(report.index).toBe('created');
     expect(library.root).toBe(root);
     expect(library.count()).toBe(0);
-    expect(await indexOnDisk(root)).toMatchObject({ format: 1, articles: [] });
+    expect(await indexOnDisk(root)).toMatchObject({ format: INDEX_FORMAT, articles: [] });
     expect((await stat(join(root, 'articles'))).isDirectory()).toBe(true);
     const lock = (await readJson(join(root, 'offprint.lock'))) as Record<string, unknown>;
     expect(lock).toMatchObject({ pid: process.pid, hostname: hostname() });
     expect(typeof lock.startedAt).toBe('string');
-    // settings.json is reserved, not written by the store.
-    expect((await readdir(root)).sort()).toEqual(['articles', 'library.json', 'offprint.lock']);
+    expect((await readdir(root)).sort()).toEqual([
+      'articles',
+      'library.json',
+      'offprint.lock',
+      'settings.json',
+    ]);
+    expect(await readJson(join(root, 'settings.json'))).toEqual({ format: 1, sort: 'savedAt' });
+    expect(report.problems).toEqual([]);
 
     await library.close();
     await expect(stat(join(root, 'offprint.lock'))).rejects.toThrow(/ENOENT/);
@@ -129,11 +137,19 @@ describe('add, get, list, setState', () => {
       'text-1.txt',
     ]);
     expect(await readJson(join(folder, 'article.json'))).toMatchObject({
-      format: 1,
+      format: 2,
       id: first.id,
       currentVersion: 1,
-      versions: [{ version: 1, savedAt: first.savedAt, wordCount: 9 }],
+      versions: [
+        {
+          version: 1,
+          savedAt: first.savedAt,
+          wordCount: 9,
+          contentSha256: createHash('sha256').update(sampleArticle().contentHtml).digest('hex'),
+        },
+      ],
       tags: [],
+      progress: 0,
     });
 
     await pause(5);
@@ -349,11 +365,15 @@ describe('durability and repair', () => {
   });
 
   it.each([
-    ['not JSON', '{"format": 1, "articles": [', /not valid JSON/],
-    ['a newer format', JSON.stringify({ format: 2, articles: [] }), /format is 2/],
+    ['not JSON', '{"format": 2, "articles": [', /not valid JSON/],
+    [
+      'a newer format',
+      JSON.stringify({ format: INDEX_FORMAT + 1, articles: [] }),
+      new RegExp(`format is ${INDEX_FORMAT + 1}`),
+    ],
     [
       'the wrong shape',
-      JSON.stringify({ format: 1, reflectsWritesBefore: 0, articles: [{ id: 'x' }] }),
+      JSON.stringify({ format: INDEX_FORMAT, reflectsWritesBefore: 0, articles: [{ id: 'x' }] }),
       /title|articles/,
     ],
   ])('rebuilds an index that is %s', async (_label, content, problem) => {
@@ -420,22 +440,36 @@ describe('durability and repair', () => {
     expect((await indexOnDisk(root)).articles.map((item) => item.id)).toEqual([kept.id]);
   });
 
-  it('skips an unreadable article.json, reports it and leaves the folder alone', async () => {
+  it('skips an article.json from a newer Offprint, reports it and leaves the folder alone', async () => {
     const root = await sandbox.dir();
     const first = await sandbox.open(root);
     const good = await first.library.add(sampleArticle({ title: 'Good' }));
     const bad = await first.library.add(sampleArticle({ title: 'Bad' }));
     await first.library.close();
-    await writeFile(join(root, 'articles', bad.id, 'article.json'), '{"format": 1, "id": "');
+    const newer = JSON.stringify({ format: 99, id: bad.id, title: 'From the future' });
+    await writeFile(join(root, 'articles', bad.id, 'article.json'), newer);
 
     const reported: string[] = [];
     const second = await sandbox.open(root, {
       onUnreadable: (article) => reported.push(article.id),
     });
     expect(reported).toEqual([bad.id]);
-    expect(second.report.unreadable[0]).toMatchObject({ id: bad.id, reason: /not valid JSON/ });
+    expect(second.report.unreadable[0]).toMatchObject({ id: bad.id, reason: /newer Offprint/ });
     expect(second.library.list().map((item) => item.id)).toEqual([good.id]);
     expect((await readdir(join(root, 'articles'))).sort()).toEqual([bad.id, good.id].sort());
+    expect(await readFile(join(root, 'articles', bad.id, 'article.json'), 'utf8')).toBe(newer);
+    expect(second.report.problems).toMatchObject([
+      {
+        file: 'folder',
+        path: `articles/${bad.id}`,
+        articleId: bad.id,
+        outcome: 'skipped',
+        quarantined: null,
+        message: expect.stringMatching(
+          /newer Offprint \(format 99\)\. Its files are left as they are/,
+        ),
+      },
+    ]);
   });
 
   it('sweeps temp files left by a crashed session', async () => {

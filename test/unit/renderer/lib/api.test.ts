@@ -79,6 +79,21 @@ describe('the HTTP bridge', () => {
     ]);
   });
 
+  it('lets a delete outlive the page (keepalive), and nothing else', async () => {
+    const options: { channel: string; keepalive: boolean | undefined }[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      options.push({ channel: String(input).split('/api/')[1] ?? '', keepalive: init?.keepalive });
+      return fetch(input, init);
+    };
+    const api = createHttpApi({ baseUrl, token: 't', fetch: recording });
+    await api['article.delete']({ id: 'old-news' });
+    await api['library.list']({});
+    expect(options).toEqual([
+      { channel: 'article.delete', keepalive: true },
+      { channel: 'library.list', keepalive: false },
+    ]);
+  });
+
   it('passes on the error result of a refused call, whatever the status', async () => {
     answers.set('/api/library.list', {
       status: 403,

@@ -46,6 +46,36 @@ describe('shortcuts', () => {
     const importShortcut = SHORTCUTS.find((shortcut) => shortcut.action === 'import')!;
     expect(keyLabel(importShortcut, false)).toBe('Ctrl+O');
     expect(keyLabel(importShortcut, true)).toBe('⌘O');
-    expect(shortcutsIn('reader').map((shortcut) => shortcut.action)).toEqual(['bookmark', 'back']);
+    expect(shortcutsIn('reader').map((shortcut) => shortcut.action)).toEqual([
+      'bookmark',
+      'archive',
+      'delete',
+      'back',
+      'help',
+    ]);
+    expect(keyLabel(SHORTCUTS.find((shortcut) => shortcut.action === 'delete')!)).toBe('Del');
+  });
+
+  it('has the library keys for search, archive, delete and help', () => {
+    expect(shortcutFor(press('/'), 'library')).toBe('search');
+    expect(shortcutFor(press('e'), 'library')).toBe('archive');
+    expect(shortcutFor(press('Delete'), 'library')).toBe('delete');
+    expect(shortcutFor(press('?', { shiftKey: true }), 'library')).toBe('help');
+    expect(shortcutFor(press('?', { shiftKey: true }), 'reader')).toBe('help');
+  });
+
+  it('lets the search box have its own keys while typing, and only those', () => {
+    const input = document.body.appendChild(document.createElement('input'));
+    expect(shortcutFor(press('Escape', {}, input), 'search')).toBe('clearSearch');
+    expect(shortcutFor(press('ArrowDown', {}, input), 'search')).toBe('toResults');
+    expect(shortcutFor(press('/', {}, input), 'library')).toBeNull();
+    expect(shortcutFor(press('e', {}, input), 'search')).toBeNull();
+  });
+
+  it('leaves keys pressed in a dialog to the dialog', () => {
+    const dialog = document.body.appendChild(document.createElement('dialog'));
+    const button = dialog.appendChild(document.createElement('button'));
+    expect(shortcutFor(press('j', {}, button), 'library')).toBeNull();
+    expect(shortcutFor(press('Delete', {}, button), 'library')).toBeNull();
   });
 });

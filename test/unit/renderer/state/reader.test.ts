@@ -2,19 +2,21 @@
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../../../src-main/shared/errors';
 import type { Article } from '../../../../src-main/shared/model';
+import { DeletionsState } from '../../../../src-renderer/src/state/deletions.svelte';
 import { NotificationsState } from '../../../../src-renderer/src/state/notifications.svelte';
 import { ReaderState } from '../../../../src-renderer/src/state/reader.svelte';
 import { createFakeApi, deferred, settle, summary, type FakeHandlers } from '../fake-api';
 
 function article(overrides: Partial<Article> = {}): Article {
-  return { ...summary(), contentHtml: '<p>Body</p>', dir: 'ltr', ...overrides };
+  return { ...summary(), contentHtml: '<p>Body</p>', dir: 'ltr', progress: 0, ...overrides };
 }
 
 function setup(handlers: FakeHandlers) {
   const fake = createFakeApi(handlers);
   const notifications = new NotificationsState();
-  const reader = new ReaderState(notifications, fake.services());
-  return { fake, notifications, reader };
+  const deletions = new DeletionsState(notifications, fake.services());
+  const reader = new ReaderState(notifications, fake.services(), deletions);
+  return { fake, notifications, reader, deletions };
 }
 
 describe('ReaderState', () => {
@@ -109,5 +111,50 @@ describe('ReaderState', () => {
     expect(reader.article?.bookmarked).toBe(true);
     stop();
     expect(fake.listenerCount('library.changed')).toBe(0);
+  });
+
+  it('archives with Undo, and rolls back when main refuses', async () => {
+    const shown = article({ title: 'Old news', read: true });
+    let refuse = false;
+    const { fake, reader, notifications } = setup({
+      'article.get': () => ({ ok: true, value: shown }),
+      'article.setState': ({ patch }) =>
+        refuse
+          ? { ok: false, error: { code: 'io-error', message: 'Disk full.' } }
+          : { ok: true, value: { ...shown, ...patch } },
+    });
+    await reader.open(shown.id);
+    await reader.toggleArchive();
+    expect(reader.article?.archived).toBe(true);
+    const undo = notifications.toasts.at(-1)!;
+    expect(undo.message).toBe('Archived “Old news”');
+    notifications.act(undo.id);
+    await settle();
+    expect(reader.article?.archived).toBe(false);
+    expect(fake.callsTo('article.setState')).toEqual([
+      { id: shown.id, patch: { archived: true } },
+      { id: shown.id, patch: { archived: false } },
+    ]);
+
+    refuse = true;
+    await reader.toggleArchive();
+    expect(reader.article?.archived).toBe(false);
+    expect(notifications.toasts.at(-1)?.message).toBe('Could not archive “Old news”: Disk full.');
+  });
+
+  it('deletes the article shown through the waiting deletes, so Undo still works', async () => {
+    const shown = article({ read: true });
+    const { fake, reader, deletions } = setup({
+      'article.get': () => ({ ok: true, value: shown }),
+      'article.delete': () => ({ ok: true, value: true }),
+    });
+    expect(reader.delete()).toBe(false);
+    await reader.open(shown.id);
+    expect(reader.delete()).toBe(true);
+    expect(deletions.isPending(shown.id)).toBe(true);
+    expect(fake.callsTo('article.delete')).toEqual([]);
+    deletions.undo(shown.id);
+    await deletions.flush();
+    expect(fake.callsTo('article.delete')).toEqual([]);
   });
 });
