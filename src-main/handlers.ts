@@ -14,10 +14,14 @@ import {
   validateArgs,
 } from './shared/contract';
 import { OffprintError, type Result, toErrorShape } from './shared/errors';
+import { MAX_LINKS_PER_JOB } from './shared/limits';
+import type { ImportOutcome } from './shared/model';
 import type { Library } from './core/library/library';
-import { importBytes, importPath } from './core/ingest/import-file';
+import { bookmarksFileLinks, importBytes, importPath } from './core/ingest/import-file';
 import { ImportJobs } from './core/ingest/import-queue';
 import { type WebOptions, importUrl, refreshArticle, retryImages } from './core/ingest/import-url';
+import { extractLinks } from './core/ingest/link-list';
+import { uploadedFiles } from './core/ingest/local-images';
 import type { PathGrants } from './core/path-grants';
 import { LibrarySearch } from './core/search/library-search';
 
@@ -48,6 +52,13 @@ export function createHandlers(
   const jobs = new ImportJobs();
   const web = host.web ?? {};
   const fileOptions = web.images ? { images: web.images } : {};
+  /** Saves web pages as one job: progress events, cancel by id, one outcome per address. */
+  const saveUrls = (urls: readonly string[], job: string | undefined) =>
+    jobs.run(urls, (url, signal) => importUrl(library, url, { ...web, signal }), {
+      job,
+      sourceOf: (url) => url,
+      onProgress: (progress) => host.events?.('progress', progress),
+    });
   return {
     'library.info': async () => ({
       root: library.root,
@@ -102,25 +113,60 @@ export function createHandlers(
           `Offprint only imports files you picked; not picked: ${refused.join(', ')}`,
         );
       }
-      const outcomes = [];
-      for (const path of paths) outcomes.push(await importPath(library, path, fileOptions));
+      const outcomes: ImportOutcome[] = [];
+      for (const path of paths) {
+        // A bookmarks export picked in the dialog saves the pages it names, as a job whose
+        // outcomes (one per address) take its place in the list.
+        const links = await bookmarksFileLinks(path);
+        if (links && links.length > 0) outcomes.push(...(await saveUrls(links, undefined)));
+        else outcomes.push(await importPath(library, path, fileOptions));
+      }
       host.grants.revoke(paths);
       return outcomes;
     },
-    'import.upload': async ({ files }) => {
-      const outcomes = [];
-      for (const file of files) {
+    'import.upload': async ({ files, resources = [] }) => {
+      // Every file and resource by where it sits in the upload, for pages to find their images.
+      const sent = new Map<string, Uint8Array>();
+      const decoded = files.map((file) => {
         const bytes = Buffer.from(file.dataBase64, 'base64');
-        outcomes.push(await importBytes(library, file.name, bytes, fileOptions));
+        const relativePath = file.relativePath ?? (file.name.split(/[\\/]/).pop() || file.name);
+        if (!sent.has(relativePath)) sent.set(relativePath, bytes);
+        return { name: file.name, relativePath, bytes };
+      });
+      for (const resource of resources) {
+        if (!sent.has(resource.relativePath)) {
+          sent.set(resource.relativePath, Buffer.from(resource.dataBase64, 'base64'));
+        }
+      }
+      const outcomes: ImportOutcome[] = [];
+      for (const file of decoded) {
+        outcomes.push(
+          await importBytes(library, file.name, file.bytes, {
+            ...fileOptions,
+            siblings: uploadedFiles(file.relativePath, sent),
+          }),
+        );
       }
       return outcomes;
     },
-    'import.url': async ({ urls, job }) =>
-      jobs.run(urls, (url, signal) => importUrl(library, url, { ...web, signal }), {
-        job,
-        sourceOf: (url) => url,
-        onProgress: (progress) => host.events?.('progress', progress),
-      }),
+    'import.url': async ({ urls, job }) => saveUrls(urls, job),
+    'import.links': async ({ text, job }) => {
+      const { kind, urls } = extractLinks(text);
+      const what = kind === 'bookmarks' ? 'The bookmarks file' : 'The text';
+      if (urls.length === 0) {
+        throw new OffprintError(
+          'invalid-argument',
+          `${what} holds no web addresses (http:// or https://) to save.`,
+        );
+      }
+      if (urls.length > MAX_LINKS_PER_JOB) {
+        throw new OffprintError(
+          'too-large',
+          `${what} holds ${urls.length} web addresses; Offprint saves at most ${MAX_LINKS_PER_JOB} at once.`,
+        );
+      }
+      return saveUrls(urls, job);
+    },
     'import.cancel': async ({ job }) => jobs.cancel(job),
   };
 }
@@ -135,10 +181,14 @@ export async function dispatch(
   rawArgs: unknown,
 ): Promise<Result<unknown>> {
   if (!isChannelName(channel)) {
-    return { ok: false, error: { code: 'unknown-channel', message: `No such channel: ${channel}` } };
+    return {
+      ok: false,
+      error: { code: 'unknown-channel', message: `No such channel: ${channel}` },
+    };
   }
   const checked = validateArgs(channel, rawArgs);
-  if (!checked.ok) return { ok: false, error: { code: 'invalid-argument', message: checked.message } };
+  if (!checked.ok)
+    return { ok: false, error: { code: 'invalid-argument', message: checked.message } };
   try {
     const handler = handlers[channel] as (args: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(checked.value) };

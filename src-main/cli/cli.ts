@@ -3,7 +3,8 @@
  * terminals. `main(argv, io)` does everything and returns the exit code; main.ts is the entry that
  * hands it the process. Kept apart so tests run commands in-process.
  *
- *   offprint import <file|url>...   save files (.txt .html .htm .md .markdown) and web pages
+ *   offprint import <file|url>...   save files (.txt .html .htm .mhtml .mht .md .markdown) and web
+ *                                   pages; a bookmarks export saves the pages it links to
  *   offprint list                   every article, newest saved first
  *   offprint show <id>              one article, with its text
  *   offprint search <query>         full-text search
@@ -18,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OffprintError, toErrorShape } from '../shared/errors';
 import type { ArticleSummary, ImportOutcome } from '../shared/model';
-import { importPath } from '../core/ingest/import-file';
+import { bookmarksFileLinks, importPath } from '../core/ingest/import-file';
 import { type WebOptions, importUrl } from '../core/ingest/import-url';
 import { isWebUrl } from '../core/ingest/fetch-page';
 import { INDEX_FILE_NAME, ARTICLES_DIR_NAME } from '../core/library/layout';
@@ -236,7 +237,13 @@ async function importCommand(
   const images = { ...io.web?.images, ...(flags['no-images'] ? { offline: true } : {}) };
   const concerned: ArticleJson[] = [];
   let failures = 0;
+  // A bookmarks export stands for the pages it links to.
+  const expanded: string[] = [];
   for (const source of sources) {
+    const links = isWebUrl(source) ? null : await bookmarksFileLinks(resolve(source));
+    expanded.push(...(links && links.length > 0 ? links : [source]));
+  }
+  for (const source of expanded) {
     let outcome: ImportOutcome;
     try {
       outcome = isWebUrl(source)

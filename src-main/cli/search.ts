@@ -18,6 +18,7 @@ function searchable(library: LibraryStore): SearchableLibrary {
     list: () => library.list(),
     summary: (id) => byId.get(id),
     readText: (id) => library.readText(id),
+    readTextNow: (id) => library.readTextNow(id),
     listAnnotations: (id) => library.listAnnotations(id),
     onChange: (listener) => library.onChange(listener),
   };

@@ -93,7 +93,8 @@ export async function openAppLibrary({
   libraryDir,
   resourcesDir,
 }: OpenAppLibraryOptions): Promise<Library> {
-  const { library, created } = await openLibrary(libraryDir);
+  // The window lists from the index at once; the folders are checked just after (store.ts).
+  const { library, created } = await openLibrary(libraryDir, { checkInBackground: true });
   if (created) {
     try {
       await addWelcomeArticle(library, resourcesDir);

@@ -16,6 +16,7 @@ import {
   session,
   shell,
 } from 'electron';
+import { IMPORTABLE_EXTENSIONS } from '../core/ingest/import-file';
 import type { Library } from '../core/library/library';
 import {
   APP_FOLDER_NAME,
@@ -77,7 +78,11 @@ async function pickFiles(): Promise<string[]> {
     title: 'Import articles',
     properties: ['openFile', 'multiSelections'],
     filters: [
-      { name: 'Articles', extensions: ['txt', 'html', 'htm', 'md', 'markdown'] },
+      // From the importers' own table, so a new file type shows up here by itself.
+      {
+        name: 'Articles',
+        extensions: IMPORTABLE_EXTENSIONS.map((extension) => extension.slice(1)),
+      },
       { name: 'All files', extensions: ['*'] },
     ],
   };

@@ -23,6 +23,7 @@ import {
   JOB_ID_PATTERN,
   MAX_FILES_PER_IMPORT,
   MAX_IMPORT_BASE64_CHARS,
+  MAX_LINKS_TEXT_CHARS,
   MAX_QUERY_LIMIT,
   MAX_QUERY_TEXT_LENGTH,
   MAX_URL_LENGTH,
@@ -82,6 +83,33 @@ const jobId = v.pipe(
   v.regex(JOB_ID_PATTERN, 'A job id is 1 to 64 letters, digits, dashes or underscores.'),
 );
 
+/**
+ * Where an uploaded file sits among the files sent with it: `page.html`, `page_files/photo.jpg`
+ * (File.webkitRelativePath, or the drop's entry path without its leading slash). Folders are
+ * separated by `/`; no part may be empty, `.` or `..`, so a path can only name a place inside the
+ * upload.
+ */
+const uploadRelativePath = v.pipe(
+  v.string('A relative path must be a string.'),
+  v.minLength(1, 'A relative path must not be empty.'),
+  v.maxLength(1024, 'Relative paths longer than 1024 characters are refused.'),
+  v.check((path) => !path.startsWith('/'), 'A relative path must not start with /.'),
+  v.check(
+    // eslint-disable-next-line no-control-regex
+    (path) => !/[\\\u0000-\u001f\u007f]/.test(path),
+    'A relative path separates folders with / and holds no control characters.',
+  ),
+  v.check(
+    (path) => path.split('/').every((part) => part !== '' && part !== '.' && part !== '..'),
+    'A relative path has no empty, "." or ".." parts.',
+  ),
+);
+
+const uploadData = v.pipe(
+  v.string(),
+  v.maxLength(MAX_IMPORT_BASE64_CHARS, 'That file is larger than Offprint imports.'),
+);
+
 const versionNumber = v.pipe(
   v.number('A version must be a number.'),
   v.integer('A version is a whole number.'),
@@ -105,7 +133,10 @@ export const libraryQuerySchema = v.strictObject({
   text: v.optional(
     v.pipe(
       v.string('The search must be a string.'),
-      v.maxLength(MAX_QUERY_TEXT_LENGTH, `A search is at most ${MAX_QUERY_TEXT_LENGTH} characters.`),
+      v.maxLength(
+        MAX_QUERY_TEXT_LENGTH,
+        `A search is at most ${MAX_QUERY_TEXT_LENGTH} characters.`,
+      ),
     ),
   ),
   /** All given must hold. Dates: `…After` inclusive, `…Before` exclusive. */
@@ -191,7 +222,10 @@ export interface LibraryInfo {
 
 export const contract = {
   'library.info': channel<LibraryInfo>()(noArgs, 'Where the library lives and what serves it.'),
-  'library.list': channel<ArticleSummary[]>()(noArgs, 'Every article in the library, newest first.'),
+  'library.list': channel<ArticleSummary[]>()(
+    noArgs,
+    'Every article in the library, newest first.',
+  ),
   'library.query': channel<LibraryQueryResult>()(
     libraryQuerySchema,
     'Searches, filters, sorts and pages the library; counts are for the filter chips.',
@@ -276,17 +310,28 @@ export const contract = {
         v.array(
           v.strictObject({
             name: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
-            dataBase64: v.pipe(
-              v.string(),
-              v.maxLength(MAX_IMPORT_BASE64_CHARS, 'That file is larger than Offprint imports.'),
-            ),
+            dataBase64: uploadData,
+            /** Where it sits among the files sent (default: its name). */
+            relativePath: v.optional(uploadRelativePath),
           }),
         ),
         v.minLength(1, 'Send at least one file.'),
         v.maxLength(MAX_FILES_PER_IMPORT, `At most ${MAX_FILES_PER_IMPORT} files at once.`),
       ),
+      /** Files that are not articles but what the pages among `files` show (`page_files/...`). */
+      resources: v.optional(
+        v.pipe(
+          v.array(v.strictObject({ relativePath: uploadRelativePath, dataBase64: uploadData })),
+          v.maxLength(
+            MAX_FILES_PER_IMPORT,
+            `At most ${MAX_FILES_PER_IMPORT} page resources at once.`,
+          ),
+        ),
+      ),
     }),
-    'Imports files whose bytes the renderer read (file picker, drag and drop).',
+    'Imports files whose bytes the renderer read (file picker, drag and drop); one outcome per ' +
+      'file, in order. A saved page finds the images it refers to by relative path among the files ' +
+      'and resources sent with it (by `relativePath`), inside its own folder; resources get no outcome.',
   ),
   'import.url': channel<ImportOutcome[]>()(
     v.strictObject({
@@ -299,6 +344,22 @@ export const contract = {
     }),
     'Saves web pages by address as one job: progress events carry `job` (chosen here or made up), ' +
       'import.cancel stops it; one outcome per address: saved, exists (already in the library) or failed.',
+  ),
+  'import.links': channel<ImportOutcome[]>()(
+    v.strictObject({
+      text: v.pipe(
+        v.string('The links must be text.'),
+        v.minLength(1, 'Give at least one address.'),
+        v.maxLength(
+          MAX_LINKS_TEXT_CHARS,
+          `At most ${MAX_LINKS_TEXT_CHARS / (1024 * 1024)} MB of links at once.`,
+        ),
+      ),
+      job: v.optional(jobId),
+    }),
+    'Saves the web pages named in `text`, a pasted list (one address per line or separated by ' +
+      'spaces) or a bookmarks export (bookmarks.html), as one job like import.url; other words, ' +
+      'non-web addresses and repeats are skipped.',
   ),
   'import.cancel': channel<boolean>()(
     v.strictObject({ job: jobId }),

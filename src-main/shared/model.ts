@@ -72,7 +72,11 @@ export interface ArticleVersionInfo {
 
 /** An image of an article that could not be saved for offline reading, and why. */
 export interface ImageFailure {
-  /** The address it was to be fetched from. */
+  /**
+   * The web address it was to be fetched from; for an image a saved page referred to but did not
+   * carry and that has no web address, the page's relative reference (`page_files/a.jpg`), which a
+   * retry leaves as it is.
+   */
   url: string;
   reason: string;
   /** Its alternative text, restored with the image by a successful retry. */

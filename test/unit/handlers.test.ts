@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Library } from '../../src-main/core/library/library';
 import { openLibrary } from '../../src-main/core/library/store';
 import { PathGrants } from '../../src-main/core/path-grants';
@@ -17,8 +17,21 @@ import {
   dispatch,
 } from '../../src-main/handlers';
 import { CHANNEL_NAMES } from '../../src-main/shared/contract';
-import { MAX_FILES_PER_IMPORT, MAX_IMPORT_BASE64_CHARS } from '../../src-main/shared/limits';
-import type { ArticleSummary, ImportOutcome } from '../../src-main/shared/model';
+import type { EventMap } from '../../src-main/shared/contract';
+import {
+  MAX_FILES_PER_IMPORT,
+  MAX_IMPORT_BASE64_CHARS,
+  MAX_LINKS_TEXT_CHARS,
+} from '../../src-main/shared/limits';
+import type { Article, ArticleSummary, ImportOutcome } from '../../src-main/shared/model';
+import { FIREFOX_BOOKMARKS } from './core/ingest/bookmarks-fixture';
+import {
+  type WebFixture,
+  articlePage,
+  respond,
+  startWebFixture,
+  tinyPng,
+} from './core/ingest/web-fixture';
 
 const ARTICLE_TEXT =
   'Harbour reopens after storm\n\nThe old harbour reopened on Monday after repairs to the sea wall.\n\nFishing boats returned within hours.\n';
@@ -669,5 +682,205 @@ describe('settings.get, settings.update', () => {
       {},
     ]);
     expect(library.settings()).toEqual({ sort: 'savedAt' });
+  });
+});
+
+describe('import.upload: a saved page with its files', () => {
+  const base64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64');
+  const page = articlePage(
+    'Harbour pictures',
+    '<figure><img src="page_files/red.png" alt="Red"></figure><figure><img src="page_files/blue.png" alt="Blue"></figure>',
+  );
+
+  it('takes images from the resources and files sent with the page, by relative path', async () => {
+    const outcomes = ok<ImportOutcome[]>(
+      await dispatch(handlers, 'import.upload', {
+        files: [
+          { name: 'page.html', relativePath: 'Saved/page.html', dataBase64: base64(page) },
+          // Sent as a file, it also supplies its bytes (and gets its own outcome).
+          {
+            name: 'blue.png',
+            relativePath: 'Saved/page_files/blue.png',
+            dataBase64: base64(tinyPng(0, 0, 255)),
+          },
+        ],
+        resources: [
+          { relativePath: 'Saved/page_files/red.png', dataBase64: base64(tinyPng(255, 0, 0)) },
+          { relativePath: 'Saved/page_files/style.css', dataBase64: base64('p { color: red }') },
+        ],
+      }),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['saved', 'failed']);
+    const [saved] = outcomes;
+    if (saved?.status !== 'saved') throw new Error('not saved');
+    const article = ok<Article>(await dispatch(handlers, 'article.get', { id: saved.article.id }));
+    expect(article.contentHtml.match(/<img src="images\/[0-9a-f]{64}\.png"/g)).toHaveLength(2);
+    expect(article.imageFailures ?? []).toEqual([]);
+    expect(readdirSync(join(dir, 'library', 'images'))).toHaveLength(2);
+    expect(library.count()).toBe(1);
+  });
+
+  it('without its files the page is still saved, its images as placeholders', async () => {
+    const [outcome] = ok<ImportOutcome[]>(
+      await dispatch(handlers, 'import.upload', {
+        files: [{ name: 'page.html', dataBase64: base64(page) }],
+      }),
+    );
+    if (outcome?.status !== 'saved') throw new Error('not saved');
+    const article = ok<Article>(
+      await dispatch(handlers, 'article.get', { id: outcome.article.id }),
+    );
+    expect(article.imageFailures?.map((failure) => failure.url)).toEqual([
+      'page_files/red.png',
+      'page_files/blue.png',
+    ]);
+  });
+
+  it('refuses relative paths that are absolute, climb, or are malformed; writes nothing', async () => {
+    const data = base64(page);
+    const file = (relativePath: unknown) => ({
+      files: [{ name: 'page.html', dataBase64: data, relativePath }],
+    });
+    const resource = (item: unknown) => ({
+      files: [{ name: 'page.html', dataBase64: data }],
+      resources: [item],
+    });
+    await expectRefused('import.upload', [
+      file(''),
+      file('/etc/passwd'),
+      file('../page.html'),
+      file('Saved/../../page.html'),
+      file('Saved/./page.html'),
+      file('Saved//page.html'),
+      file('Saved/'),
+      file('Saved\\page.html'),
+      file('Saved/page\u0000.html'),
+      file(`${'a/'.repeat(512)}page.html`),
+      file(42),
+      file(null),
+      resource({ dataBase64: data }),
+      resource({ relativePath: 'page_files/a.png' }),
+      resource({ relativePath: '../a.png', dataBase64: data }),
+      resource({ relativePath: 'a.png', dataBase64: data, name: 'a.png' }),
+      resource({ relativePath: 'a.png', dataBase64: 'A'.repeat(MAX_IMPORT_BASE64_CHARS + 4) }),
+      {
+        files: [{ name: 'page.html', dataBase64: data }],
+        resources: Array.from({ length: MAX_FILES_PER_IMPORT + 1 }, (_, n) => ({
+          relativePath: `f${n}.png`,
+          dataBase64: '',
+        })),
+      },
+      { files: [{ name: 'page.html', dataBase64: data }], resources: 'page_files' },
+    ]);
+    expect(library.count()).toBe(0);
+    expect(articleFolders()).toEqual([]);
+  });
+});
+
+describe('import.links, and bookmarks files picked in the dialog', () => {
+  let web: WebFixture;
+  let progress: EventMap['progress'][];
+
+  beforeAll(async () => {
+    web = await startWebFixture();
+    web.route('/one', respond(articlePage('Article one')));
+    web.route('/two', respond(articlePage('Article two')));
+  });
+
+  afterAll(async () => {
+    await web.close();
+  });
+
+  beforeEach(() => {
+    progress = [];
+    services = {
+      ...services,
+      events: (event, payload) => {
+        if (event === 'progress') progress.push(payload as EventMap['progress']);
+      },
+      web: { page: { timeoutMs: 5000 }, images: { offline: true } },
+    };
+    handlers = createHandlers(library, services);
+  });
+
+  it('saves the addresses of a pasted list as one job, skipping words and repeats', async () => {
+    const text = `Read these:\n${web.origin}/one\n${web.origin}/two, ${web.origin}/one#again\nftp://x.example/a ${web.origin}/missing`;
+    const outcomes = ok<ImportOutcome[]>(
+      await dispatch(handlers, 'import.links', { text, job: 'pasted-1' }),
+    );
+    expect(outcomes.map((outcome) => [outcome.source, outcome.status])).toEqual([
+      [`${web.origin}/one`, 'saved'],
+      [`${web.origin}/two`, 'saved'],
+      [`${web.origin}/missing`, 'failed'],
+    ]);
+    expect(progress[0]).toEqual({ job: 'pasted-1', label: 'Saving 3 items…', done: 0, total: 3 });
+    expect(progress.at(-1)).toMatchObject({ job: 'pasted-1', done: 3, total: 3 });
+    expect(library.count()).toBe(2);
+  });
+
+  it('saves the links of a bookmarks export, not the export itself', async () => {
+    const bookmarks = FIREFOX_BOOKMARKS.replaceAll('https://news.example.com', web.origin)
+      .replace(`${web.origin}/2025/06/night-buses?utm_source=rss`, `${web.origin}/one`)
+      .replace(`${web.origin}/2025/06/night-buses#comments`, `${web.origin}/one#comments`)
+      .replace('http://blog.example.org/post/42', `${web.origin}/two`)
+      .replace('https://wiki.example.org/wiki/Bus_(vehicle)', `${web.origin}/one`)
+      .replace('https://spaced.example.com/a', `${web.origin}/missing`);
+    const outcomes = ok<ImportOutcome[]>(
+      await dispatch(handlers, 'import.links', { text: bookmarks }),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['saved', 'saved', 'failed']);
+    expect(
+      library
+        .list()
+        .map((article) => article.title)
+        .sort(),
+    ).toEqual(['Article one', 'Article two']);
+    expect(progress[0]?.job).toMatch(/^import-/);
+  });
+
+  it('import.files: a picked bookmarks file saves its links, its outcomes in its place', async () => {
+    const bookmarks = join(dir, 'bookmarks.html');
+    writeFileSync(
+      bookmarks,
+      `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="${web.origin}/two">Two</A>\n</DL>`,
+    );
+    const text = join(dir, 'harbour.txt');
+    writeFileSync(text, ARTICLE_TEXT);
+    picked = [bookmarks, text];
+    ok(await dispatch(handlers, 'dialog.openFiles', {}));
+    const outcomes = ok<ImportOutcome[]>(
+      await dispatch(handlers, 'import.files', { paths: [bookmarks, text] }),
+    );
+    expect(outcomes.map((outcome) => [outcome.source, outcome.status])).toEqual([
+      [`${web.origin}/two`, 'saved'],
+      [text, 'saved'],
+    ]);
+    expect(progress.at(-1)).toMatchObject({ done: 1, total: 1, label: '1 saved' });
+  });
+
+  it('refuses text without web addresses, too much text, bad shapes; fetches nothing', async () => {
+    const fetched = web.requests.length;
+    await expectRefused('import.links', [
+      { text: '' },
+      { text: 42 },
+      { text: [`${web.origin}/one`] },
+      { text: 'x'.repeat(MAX_LINKS_TEXT_CHARS + 1) },
+      { text: `${web.origin}/one`, job: 'no spaces' },
+      { text: `${web.origin}/one`, extra: true },
+      {},
+      // Valid shapes, but nothing to save: still refused, with a message saying so.
+      { text: 'no addresses here, only ftp://x.example/a and mailto:a@example.com' },
+      { text: '<!DOCTYPE NETSCAPE-Bookmark-file-1><DL><DT><A HREF="javascript:1">x</A></DL>' },
+    ]);
+    const result = await dispatch(handlers, 'import.links', { text: 'nothing' });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid-argument',
+        message: 'The text holds no web addresses (http:// or https://) to save.',
+      },
+    });
+    expect(web.requests.length).toBe(fetched);
+    expect(library.count()).toBe(0);
   });
 });

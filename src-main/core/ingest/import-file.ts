@@ -5,18 +5,32 @@
  *
  * Checks, in order: the path exists, is a regular file and is not too large (stat, before any byte is
  * read); the file is not empty; it is not binary; its extension has an importer; its text is not
- * blank. Binary comes before extension so that "photo.png" gets the more useful message.
+ * blank; it is not a bookmarks export (a list of links: import.links saves the pages it names).
+ * Binary comes before extension so that "photo.png" gets the more useful message.
+ *
+ * A saved web page may carry its images: in a folder beside it ("Save Page As, complete" writes
+ * `page_files/`), among the files uploaded with it, or inside it (MHTML). Those are stored like
+ * downloaded images (local-images.ts); only the page's own folder is ever read.
  */
 import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { BOOKMARKS_SNIFF_CHARS, isBookmarksFile } from '../../shared/bookmarks-file';
 import type { ImportOutcome } from '../../shared/model';
 import { OffprintError, toErrorShape, type ErrorCode } from '../../shared/errors';
 import { MAX_IMPORT_BYTES, formatBytes } from '../../shared/limits';
 import type { Library, NewArticle } from '../library/library';
 import { decodeText, looksBinary } from './decode';
 import { parseHtmlArticle } from './html';
+import { extractLinks } from './link-list';
+import {
+  LocalImages,
+  type SiblingFiles,
+  folderFiles,
+  siblingImageReferences,
+} from './local-images';
 import { type ImageOptions, localizeImages } from './localize-images';
 import { parseMarkdownArticle } from './markdown';
+import { parseMhtmlArticle } from './mhtml';
 import { parseTextArticle } from './text';
 
 /** What an importer receives: the raw bytes (an HTML importer sniffs its own charset) and a decoding. */
@@ -26,12 +40,21 @@ export interface ImportInput {
   /** `bytes` decoded by decodeText (BOM, strict UTF-8, then detection). */
   text: string;
   encoding: string;
+  /** The files beside it (its folder, or the files uploaded with it); null when there are none. */
+  siblings: SiblingFiles | null;
+  /** Where an importer registers the images the file carries, for localizeImages to store. */
+  localImages: LocalImages;
 }
 
 /** How an import treats the images of what it imports. */
 export interface FileImportOptions {
   /** Limits for fetching images (or `offline: true` to fetch none); defaults otherwise. */
-  images?: Omit<ImageOptions, 'referer'>;
+  images?: Omit<ImageOptions, 'referer' | 'local'>;
+  /**
+   * For uploads: the files uploaded with this one, where a saved page finds the images it refers
+   * to by relative path (local-images.ts uploadedFiles). importPath uses the file's own folder.
+   */
+  siblings?: SiblingFiles;
 }
 
 /** Turns one file's content into an article. May throw OffprintError for content it cannot use. */
@@ -45,11 +68,21 @@ const IMPORTERS_BY_EXTENSION: Readonly<Record<string, FileImporter>> = {
   '.txt': ({ text, fileName }) => parseTextArticle(text, fileName),
   '.text': ({ text, fileName }) => parseTextArticle(text, fileName),
   // Web pages sniff their own charset (<meta>), so they get the bytes, not decodeText's guess.
-  '.html': ({ bytes, fileName }) => parseHtmlArticle(bytes, { fileName }),
-  '.htm': ({ bytes, fileName }) => parseHtmlArticle(bytes, { fileName }),
+  '.html': (input) => importWebPage(input),
+  '.htm': (input) => importWebPage(input),
+  '.mhtml': ({ bytes, fileName, localImages }) => parseMhtmlArticle(bytes, fileName, localImages),
+  '.mht': ({ bytes, fileName, localImages }) => parseMhtmlArticle(bytes, fileName, localImages),
   '.md': ({ text, fileName }) => parseMarkdownArticle(text, fileName),
   '.markdown': ({ text, fileName }) => parseMarkdownArticle(text, fileName),
 };
+
+/** A saved web page; path-relative image references are looked up among its sibling files. */
+function importWebPage({ bytes, fileName, siblings, localImages }: ImportInput): NewArticle {
+  return parseHtmlArticle(bytes, {
+    fileName,
+    ...(siblings ? { localImages: siblingImageReferences(localImages, siblings) } : {}),
+  });
+}
 
 /** The extensions Offprint imports, e.g. [".txt", ".text"]; for file pickers and help text. */
 export const IMPORTABLE_EXTENSIONS: readonly string[] = Object.keys(IMPORTERS_BY_EXTENSION);
@@ -147,15 +180,33 @@ async function importContent(
   if (text.trim() === '') {
     return failed(source, 'empty-file', `${fileName} is empty (it holds only blank space).`);
   }
+  if (isBookmarksFile(text)) {
+    const count = extractLinks(text).urls.length;
+    return failed(
+      source,
+      'unsupported-file',
+      `${fileName} is a bookmarks file (${count} web ${count === 1 ? 'address' : 'addresses'}), not a saved page; import it as a list of links to save the pages it names.`,
+    );
+  }
 
   let article: NewArticle;
   try {
-    article = await importer({ fileName, bytes, text, encoding });
-    // Web pages and Markdown may show images from the web: saved into the library now, so that
-    // reading needs no network (and a failed image is recorded, never failing the file).
+    const localImages = new LocalImages();
+    article = await importer({
+      fileName,
+      bytes,
+      text,
+      encoding,
+      siblings: options.siblings ?? null,
+      localImages,
+    });
+    // Web pages and Markdown may show images from the web, and saved pages carry their own:
+    // saved into the library now, so that reading needs no network (and a failed image is
+    // recorded, never failing the file).
     const localized = await localizeImages(article.contentHtml, library.root, {
       ...options.images,
       referer: article.url,
+      local: localImages,
     });
     article = { ...article, contentHtml: localized.contentHtml, imageFailures: localized.failures };
   } catch (error) {
@@ -205,13 +256,38 @@ export async function importPath(
     return fileSystemFailure(path, fileName, error);
   }
   if (bytes === null) return tooLarge(path, fileName, null);
-  return importContent(library, path, fileName, bytes, options);
+  return importContent(library, path, fileName, bytes, { ...options, siblings: folderFiles(path) });
+}
+
+/**
+ * The web addresses in the bookmarks export at `path`, or null when it is not one (or cannot be
+ * read: importPath then reports why). Only the first few KB are read to tell.
+ */
+export async function bookmarksFileLinks(path: string): Promise<string[] | null> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile() || info.size > MAX_IMPORT_BYTES) return null;
+    const handle = await open(path, 'r');
+    let head: string;
+    try {
+      const buffer = new Uint8Array(BOOKMARKS_SNIFF_CHARS);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      head = decodeText(buffer.subarray(0, bytesRead)).text;
+    } finally {
+      await handle.close();
+    }
+    if (!isBookmarksFile(head)) return null;
+    const bytes = await readAtMost(path, MAX_IMPORT_BYTES);
+    return bytes ? extractLinks(decodeText(bytes).text).urls : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
  * Imports uploaded bytes (the browser host's file picker) under the file name `name`. Same checks,
  * outcomes and guarantees as importPath; only the base name of `name` is used as the file name, since
- * it comes from the renderer.
+ * it comes from the renderer. A saved page finds its images among `options.siblings`.
  */
 export async function importBytes(
   library: Library,

@@ -19,7 +19,8 @@
  * Whatever is read must then be an image by its bytes (JPEG, PNG, GIF, WebP or AVIF) to be stored.
  */
 import { randomBytes } from 'node:crypto';
-import { open, realpath } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { OffprintError } from '../../shared/errors';
 import { MAX_URL_LENGTH, formatBytes } from '../../shared/limits';
@@ -147,7 +148,9 @@ export function folderSegments(reference: string): string[] | 'outside' | null {
 
 function clipReference(reference: string): string {
   const trimmed = reference.trim();
-  return trimmed.length <= MAX_REFERENCE_CHARS ? trimmed : `${trimmed.slice(0, MAX_REFERENCE_CHARS - 1)}…`;
+  return trimmed.length <= MAX_REFERENCE_CHARS
+    ? trimmed
+    : `${trimmed.slice(0, MAX_REFERENCE_CHARS - 1)}…`;
 }
 
 /** Where a relative reference points on the web, when the page's address is known. */
@@ -198,9 +201,16 @@ export function siblingImageReferences(
   };
 }
 
-/** Reads at most `maxBytes` of an open file; throws 'too-large' past that. */
+/**
+ * Reads at most `maxBytes` of a regular file; throws 'too-large' past that. Anything else (a folder,
+ * a named pipe that would block the read forever, a device) is refused before it is opened.
+ */
 async function readCapped(path: string, maxBytes: number, shown: string): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
+  if (!(await stat(path)).isFile()) {
+    throw new OffprintError('not-found', `${shown} is not a file.`);
+  }
+  // Non-blocking, should a pipe have taken the file's place since the check.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const info = await handle.stat();
     if (!info.isFile()) {

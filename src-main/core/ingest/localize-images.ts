@@ -168,7 +168,11 @@ async function fetchAndStore(
 }
 
 /** Stores image bytes if they really are an image of a kept format; `shown` names it in the reason. */
-async function storeChecked(libraryRoot: string, bytes: Uint8Array, shown: string): Promise<string> {
+async function storeChecked(
+  libraryRoot: string,
+  bytes: Uint8Array,
+  shown: string,
+): Promise<string> {
   const extension = sniffImageType(bytes);
   if (!extension) {
     throw new OffprintError(

@@ -45,7 +45,10 @@ export interface MhtmlArchive {
 const MAX_NESTING = 4;
 
 function notAnArchive(detail: string): OffprintError {
-  return new OffprintError('unsupported-file', `This is not an MHTML archive Offprint can read: ${detail}.`);
+  return new OffprintError(
+    'unsupported-file',
+    `This is not an MHTML archive Offprint can read: ${detail}.`,
+  );
 }
 
 /** Splits a header block from its body and unfolds the headers. */
@@ -86,7 +89,7 @@ function parseMediaType(value: string | undefined): MIMEType | null {
 function splitMultipart(body: string, boundary: string): string[] {
   const delimiter = `--${boundary}`;
   const starts: number[] = [];
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     const index = body.indexOf(delimiter, from);
     if (index < 0) break;
     from = index + delimiter.length;
@@ -197,7 +200,9 @@ function pagePart(archive: MhtmlArchive): MimePart {
     ?.replace(/^<|>$/g, '');
   const page =
     (start ? archive.parts.find((part) => part.contentId === start) : undefined) ??
-    archive.parts.find((part) => part.mediaType === 'text/html' || part.mediaType === 'application/xhtml+xml');
+    archive.parts.find(
+      (part) => part.mediaType === 'text/html' || part.mediaType === 'application/xhtml+xml',
+    );
   if (!page) throw notAnArchive('it holds no web page');
   return page;
 }

@@ -17,10 +17,14 @@ export const TEMP_FILE_PATTERN = /\.tmp-\d+-\d+$/;
 
 let tempCounter = 0;
 
-/** Writes `data` to `path` atomically: temp file, fsync, rename; optionally fsyncs the folder. */
+/**
+ * Writes `data` to `path` atomically: temp file, fsync, rename; optionally fsyncs the folder.
+ * `data` may come in pieces (an iterable of strings), written as they are produced, so that a
+ * large file never has to exist as one string.
+ */
 export async function writeFileAtomic(
   path: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | Iterable<string> | AsyncIterable<string>,
   options: { syncDir?: string } = {},
 ): Promise<void> {
   tempCounter += 1;
@@ -29,7 +33,11 @@ export async function writeFileAtomic(
     // 'wx': a stray file of the same name is never silently reused.
     const handle = await open(tempPath, 'wx');
     try {
-      await handle.writeFile(data);
+      if (typeof data === 'string' || data instanceof Uint8Array) {
+        await handle.writeFile(data);
+      } else {
+        for await (const piece of data) await handle.write(piece);
+      }
       await handle.sync();
     } finally {
       await handle.close();

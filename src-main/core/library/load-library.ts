@@ -30,6 +30,11 @@ export interface OpenReport {
   removedTempFiles: number;
   /** Folders of deletes that had not finished (`articles/.trash-*`), removed now. */
   removedTrash: number;
+  /**
+   * With `checkInBackground` after a clean close: the indexed articles listed without a look at
+   * their folders, which the store then checks after open (LibraryStore).
+   */
+  deferred: { ids: string[]; trustBefore: number } | null;
   /** Damaged files found and what was done about each: what the user is told. */
   problems: LibraryProblem[];
 }
@@ -42,6 +47,8 @@ export async function loadLibrary(parts: {
   health: HealthLog;
   created: boolean;
   hooks: ScanHooks;
+  /** See OpenLibraryOptions.checkInBackground. */
+  deferChecks?: boolean;
 }): Promise<OpenReport> {
   const { layout, index, settings, lock, health, created } = parts;
   await mkdir(layout.articlesDir, { recursive: true });
@@ -78,6 +85,7 @@ export async function loadLibrary(parts: {
   }
   const scan = await scanArticles(layout, stored, {
     recovering,
+    deferChecks: parts.deferChecks ?? false,
     hooks: parts.hooks,
     report: (problem) => health.report(problem),
   });
@@ -97,6 +105,7 @@ export async function loadLibrary(parts: {
     unreadable: scan.unreadable,
     removedTempFiles,
     removedTrash: scan.removedTrash,
+    deferred: scan.deferred,
     problems: health.list(),
   };
 }

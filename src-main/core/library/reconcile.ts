@@ -67,6 +67,11 @@ export interface ScanResult {
   removedTempFiles: number;
   /** Folders of removes that had not finished, deleted now. */
   removedTrash: number;
+  /**
+   * With `deferChecks`: indexed articles listed as indexed without a look at their folder, and the
+   * time their article.json must be older than to be trusted (see `changedSince`).
+   */
+  deferred: { ids: string[]; trustBefore: number } | null;
 }
 
 type FolderOutcome =
@@ -91,6 +96,11 @@ export async function scanArticles(
   options: {
     /** List every folder: sweep temp files, look at annotations.json (after a crash, rebuild). */
     recovering: boolean;
+    /**
+     * Unless recovering: trust the index for the folders it knows without stat'ing them, and
+     * return their ids in `deferred` for the caller to check after opening.
+     */
+    deferChecks?: boolean;
     hooks: ScanHooks;
     /** Receives every damaged file found and what was done about it. */
     report: (problem: ProblemDraft) => void;
@@ -112,6 +122,7 @@ export async function scanArticles(
     unreadable: [],
     removedTempFiles: 0,
     removedTrash: 0,
+    deferred: null,
   };
   for (const entry of entries) {
     if (!entry.isDirectory() || !entry.name.startsWith(TRASH_PREFIX)) continue;
@@ -191,38 +202,54 @@ export async function scanArticles(
     });
   };
 
-  // Fast path, in one synchronous loop: a folder the index knows whose article.json is older than
-  // the index is kept as indexed. (scanFolder decides the same, but an async call per folder cost
-  // more than the stat itself at 20,000 articles.) After a crash every folder takes the slow path.
+  // Fast path, in one synchronous loop over the index (newest first, so that the summaries come
+  // out in the order the first list() wants): a folder the index knows whose article.json is older
+  // than the index is kept as indexed. (scanFolder decides the same, but an async call per folder
+  // cost more than the stat itself at 20,000 articles.) After a crash every folder takes the slow
+  // path.
   const toScan: string[] = [];
-  for (const entry of ids) {
-    const before = options.recovering ? undefined : indexed.get(entry.name);
-    const mtimeMs =
-      before === undefined
-        ? undefined
-        : statSync(layout.articleFile(entry.name), { throwIfNoEntry: false })?.mtimeMs;
-    if (before !== undefined && mtimeMs !== undefined && mtimeMs < trustBefore) {
+  const deferred: string[] | null = options.deferChecks && !options.recovering ? [] : null;
+  const names = new Set(ids.map((entry) => entry.name));
+  for (const before of options.recovering ? [] : (index?.articles ?? [])) {
+    // (A repeated id in a damaged index counts once, as in `indexed`.)
+    if (!names.has(before.id) || indexed.get(before.id) !== before) continue;
+    if (deferred !== null) {
+      result.summaries.push(before);
+      deferred.push(before.id);
+      done += 1;
+      continue;
+    }
+    let mtimeMs: number | undefined;
+    try {
+      mtimeMs = statSync(layout.articleFile(before.id)).mtimeMs;
+    } catch {
+      // Missing or unreadable: scanFolder works out which and what to do.
+    }
+    if (mtimeMs !== undefined && mtimeMs < trustBefore) {
       result.summaries.push(before);
       done += 1;
       if (done % 200 === 0) hooks.onProgress?.(done, total);
     } else {
-      toScan.push(entry.name);
+      toScan.push(before.id);
     }
   }
+  for (const name of names) if (options.recovering || !indexed.has(name)) toScan.push(name);
   await forEachLimited(toScan, SCAN_CONCURRENCY, onFolder);
   hooks.onProgress?.(done, total);
+  if (deferred !== null) result.deferred = { ids: deferred, trustBefore };
 
-  const present = new Set(ids.map((entry) => entry.name));
   for (const id of indexed.keys()) {
-    if (!present.has(id)) {
+    if (!names.has(id)) {
       result.dropped.push(id);
       result.changed = true;
     }
   }
   for (const item of result.removedIncomplete) if (indexed.has(item)) result.dropped.push(item);
-  // Back in the index's order (newest first), so that the first list() sorts an already sorted
-  // array in linear time; in scan order, sorting 20,000 summaries took ~50 ms.
-  if (index !== null) result.summaries = inIndexOrder(result.summaries, index.articles);
+  // Articles read again were added as they came: back in the index's order (newest first), so that
+  // the first list() sorts an already sorted array in linear time (in scan order: ~50 ms at 20,000).
+  if (index !== null && toScan.length > 0) {
+    result.summaries = inIndexOrder(result.summaries, index.articles);
+  }
   return result;
 }
 
@@ -353,7 +380,20 @@ export async function removeTempFiles(dir: string, names?: Iterable<string>): Pr
   return removed;
 }
 
-function sameSummary(a: ArticleSummary, b: ArticleSummary): boolean {
+/**
+ * The check the scan makes of an indexed article, on its own: true when its article.json is not
+ * older than `trustBefore` (or cannot be stat'ed), so it must be read again.
+ */
+export function changedSince(layout: LibraryLayout, id: string, trustBefore: number): boolean {
+  try {
+    return statSync(layout.articleFile(id)).mtimeMs >= trustBefore;
+  } catch {
+    return true;
+  }
+}
+
+/** True when two summaries have the same fields and values. */
+export function sameSummary(a: ArticleSummary, b: ArticleSummary): boolean {
   const keys = Object.keys(b) as (keyof ArticleSummary)[];
   return (
     keys.length === Object.keys(a).length &&

@@ -11,13 +11,12 @@
  *
  * Per-document stamps (see search-document.ts) tell the next start which articles changed since.
  * Typed arrays travel as little-endian bytes in base64: every platform Offprint ships on is
- * little-endian. The file is written piece by piece to a temp file that is renamed over the old one,
- * so a crash leaves the old index or the new one; it is not fsynced, since losing it costs only a
- * rebuild.
+ * little-endian. The file is written piece by piece to a temp file that is renamed over the old one
+ * (the store's writeFileAtomic), so a crash leaves the old index or the new one.
  */
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
-import { isErrorCode } from '../library/atomic-file';
+import { isErrorCode, writeFileAtomic } from '../library/atomic-file';
 import type { IndexSnapshot, Yield } from './inverted-index';
 
 /** Bump when the tokenizer, the posting encoding or this layout changes: old files are rebuilt. */
@@ -38,42 +37,57 @@ const fileSchema = v.object({
   postings: v.array(v.string()),
 });
 
-let tempCounter = 0;
-
-/** Writes a snapshot atomically (temp file, rename), yielding between chunks. */
+/** Writes a snapshot atomically (temp file, rename), in small pieces, yielding between them. */
 export async function writeSnapshot(
   path: string,
   snapshot: IndexSnapshot,
   pause: Yield,
 ): Promise<void> {
-  tempCounter += 1;
-  // Named like the store's temp files, so an interrupted write is swept at the next open.
-  const tempPath = `${path}.tmp-${process.pid}-${tempCounter}`;
-  const handle = await open(tempPath, 'wx');
-  try {
-    const { docs } = snapshot;
-    await handle.write(
-      `{"format":${SEARCH_INDEX_FORMAT},"writtenAt":${JSON.stringify(new Date().toISOString())},` +
-        `"docs":{"ids":${JSON.stringify(docs.ids)},"stamps":${JSON.stringify(docs.stamps)},` +
-        `"hashes":${JSON.stringify(docs.hashes)},"lengths":"${toBase64(docs.lengths)}"},`,
-    );
+  await writeFileAtomic(path, snapshotPieces(snapshot, pause));
+}
+
+/**
+ * The file as pieces of at most ~64 KB: strings of a megabyte or more each take a trip through
+ * V8's large-object space, and a 20,000-article index is ~30 MB of them.
+ */
+async function* snapshotPieces(snapshot: IndexSnapshot, pause: Yield): AsyncGenerator<string> {
+  const { docs } = snapshot;
+  yield `{"format":${SEARCH_INDEX_FORMAT},"writtenAt":${JSON.stringify(new Date().toISOString())},"docs":{"ids":`;
+  yield* jsonArray(docs.ids);
+  yield ',"stamps":';
+  yield* jsonArray(docs.stamps);
+  yield ',"hashes":';
+  yield* jsonArray(docs.hashes);
+  yield ',"lengths":"';
+  yield* base64Pieces(docs.lengths);
+  yield '"},"terms":';
+  yield* jsonArray(snapshot.terms);
+  yield ',"runLengths":"';
+  yield* base64Pieces(snapshot.runLengths);
+  yield '","postings":[';
+  for (let index = 0; index < snapshot.chunks.length; index += 1) {
     await pause();
-    await handle.write(
-      `"terms":${JSON.stringify(snapshot.terms)},"runLengths":"${toBase64(snapshot.runLengths)}",` +
-        `"postings":[`,
-    );
-    for (let index = 0; index < snapshot.chunks.length; index += 1) {
-      await pause();
-      const chunk = snapshot.chunks[index] as Uint8Array;
-      await handle.write(`${index > 0 ? ',' : ''}"${toBase64(chunk)}"`);
-    }
-    await handle.write(']}\n');
-    await handle.close();
-    await rename(tempPath, path);
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await unlink(tempPath).catch(() => undefined);
-    throw error;
+    yield index > 0 ? ',"' : '"';
+    yield* base64Pieces(snapshot.chunks[index] as Uint8Array);
+    yield '"';
+  }
+  yield ']}\n';
+}
+
+function* jsonArray(items: readonly string[]): Generator<string> {
+  yield '[';
+  for (let at = 0; at < items.length; at += 1000) {
+    const piece = JSON.stringify(items.slice(at, at + 1000)).slice(1, -1);
+    yield at > 0 && piece !== '' ? `,${piece}` : piece;
+  }
+  yield ']';
+}
+
+/** Base64 of `bytes` in pieces; 48 KiB is a multiple of 3, so the pieces join into one base64. */
+function* base64Pieces(bytes: Uint8Array | Uint32Array): Generator<string> {
+  const all = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at < all.length; at += 48 * 1024) {
+    yield all.subarray(at, at + 48 * 1024).toString('base64');
   }
 }
 
@@ -117,10 +131,6 @@ export async function readSnapshot(path: string): Promise<IndexSnapshot | null> 
     runLengths: u32FromBase64(file.runLengths),
     chunks: file.postings.map((chunk) => Buffer.from(chunk, 'base64')),
   };
-}
-
-function toBase64(bytes: Uint8Array | Uint32Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 function u32FromBase64(text: string): Uint32Array {

@@ -81,6 +81,47 @@ export function pageOf(query: LibraryQuery): { offset: number; limit: number } {
   return { offset: query.offset ?? 0, limit: query.limit ?? DEFAULT_QUERY_LIMIT };
 }
 
+/**
+ * The first `count` items of `items` in `compare` order (a stable order is the caller's: compare
+ * must break ties). Sorts everything when that is cheap; otherwise keeps the best `count` in a
+ * heap: O(n log count) instead of O(n log n) when thousands match and a page of 50 is shown.
+ */
+export function firstInOrder<T>(items: T[], count: number, compare: (a: T, b: T) => number): T[] {
+  if (count <= 0) return [];
+  if (items.length <= count * 4) return items.sort(compare).slice(0, count);
+  // A max-heap by `compare`: the root is the worst item kept so far.
+  const heap: T[] = [];
+  const swap = (i: number, j: number) => {
+    const item = heap[i] as T;
+    heap[i] = heap[j] as T;
+    heap[j] = item;
+  };
+  for (const item of items) {
+    if (heap.length < count) {
+      heap.push(item);
+      for (let at = heap.length - 1; at > 0;) {
+        const parent = (at - 1) >> 1;
+        if (compare(heap[parent] as T, heap[at] as T) >= 0) break;
+        swap(parent, at);
+        at = parent;
+      }
+    } else if (compare(item, heap[0] as T) < 0) {
+      heap[0] = item;
+      for (let at = 0; ;) {
+        const left = at * 2 + 1;
+        const right = left + 1;
+        let largest = at;
+        if (left < count && compare(heap[left] as T, heap[largest] as T) > 0) largest = left;
+        if (right < count && compare(heap[right] as T, heap[largest] as T) > 0) largest = right;
+        if (largest === at) break;
+        swap(at, largest);
+        at = largest;
+      }
+    }
+  }
+  return heap.sort(compare);
+}
+
 /** Publication time in epoch ms; NaN when unknown or unreadable (such articles sort last). */
 export function publishedMs(summary: ArticleSummary): number {
   return summary.publishedTime === null ? NaN : Date.parse(summary.publishedTime);

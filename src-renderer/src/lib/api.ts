@@ -20,6 +20,15 @@ import {
   formatBytes,
 } from '../../../src-main/shared/limits';
 import type { ImportOutcome } from '../../../src-main/shared/model';
+import {
+  folderOf,
+  isWebPage,
+  pageNames,
+  planUpload,
+  safeRelativePath,
+  uploadItems,
+  type UploadItem,
+} from './uploads';
 
 declare global {
   interface Window {
@@ -188,29 +197,54 @@ function failedOutcome(source: string, code: ErrorCode, message: string): Import
   return { status: 'failed', source, error: { code, message } };
 }
 
+/** One call's worth of files and resources. */
+interface UploadCall {
+  /** Articles: where each goes in the outcomes, and what is sent. */
+  files: { index: number; name: string; relativePath: string | null; dataBase64: string }[];
+  resources: Map<string, string>;
+  chars: number;
+}
+
+/** Base64 characters a file costs in a call, counting its name and path at their worst escaping. */
+function costOf(dataBase64: string, ...names: string[]): number {
+  return dataBase64.length + names.reduce((sum, name) => sum + name.length * 6 + 16, 16);
+}
+
 /**
- * Imports files whose bytes the renderer holds (drag and drop, the browser's file picker).
- * Files over the import limit are refused here, so their bytes never cross the bridge; the rest go
- * in batches that respect the contract's limits. Returns one outcome per file, in the order given.
+ * Imports files whose bytes the renderer holds (drag and drop, the browser's file picker), with
+ * where each sat among the others (a dropped folder, `webkitRelativePath`): a saved page is sent
+ * together with the images of its folder that it names, so main keeps them (import.upload
+ * `resources`); style sheets and scripts of a saved page stay behind. Files over the import limit
+ * are refused here, so their bytes never cross the bridge; the rest go in calls that respect the
+ * contract's limits. Returns one outcome per article, in the order given (resources get none).
  */
 export async function importDroppedFiles(
-  files: readonly File[],
+  given: readonly (File | UploadItem)[],
   target: OffprintApi = api,
 ): Promise<ImportOutcome[]> {
-  const outcomes: (ImportOutcome | undefined)[] = new Array(files.length);
-  type Pending = { index: number; name: string; dataBase64: string };
-  let batch: Pending[] = [];
-  let batchChars = 0;
+  const items = given.map((item) => (item instanceof File ? uploadItems([item])[0]! : item));
+  const plan = planUpload(items);
+  const outcomes: (ImportOutcome | undefined)[] = new Array(plan.articles.length);
+  const resourceData = new Map<string, string | null>();
+  let call: UploadCall = { files: [], resources: new Map(), chars: 0 };
 
   async function send(): Promise<void> {
-    if (batch.length === 0) return;
-    const sent = batch;
-    batch = [];
-    batchChars = 0;
+    if (call.files.length === 0) return;
+    const sent = call;
+    call = { files: [], resources: new Map(), chars: 0 };
+    const resources = [...sent.resources].map(([relativePath, dataBase64]) => ({
+      relativePath,
+      dataBase64,
+    }));
     const result = await target['import.upload']({
-      files: sent.map(({ name, dataBase64 }) => ({ name, dataBase64 })),
+      files: sent.files.map(({ name, relativePath, dataBase64 }) =>
+        relativePath === null || relativePath === name
+          ? { name, dataBase64 }
+          : { name, relativePath, dataBase64 },
+      ),
+      ...(resources.length > 0 ? { resources } : {}),
     });
-    sent.forEach((file, position) => {
+    sent.files.forEach((file, position) => {
       outcomes[file.index] = result.ok
         ? (result.value[position] ??
           failedOutcome(file.name, 'internal', 'Offprint did not report on this file.'))
@@ -218,7 +252,22 @@ export async function importDroppedFiles(
     });
   }
 
-  for (const [index, file] of files.entries()) {
+  /** A resource's bytes as base64, read once; null when it is too large or unreadable. */
+  async function resourceBase64(item: UploadItem, path: string): Promise<string | null> {
+    if (resourceData.has(path)) return resourceData.get(path) ?? null;
+    let data: string | null = null;
+    if (item.file.size <= MAX_IMPORT_BYTES) {
+      try {
+        data = toBase64(new Uint8Array(await item.file.arrayBuffer()));
+      } catch {
+        data = null;
+      }
+    }
+    resourceData.set(path, data);
+    return data;
+  }
+
+  for (const [index, { file, relativePath }] of plan.articles.entries()) {
     if (file.size > MAX_IMPORT_BYTES) {
       outcomes[index] = failedOutcome(
         file.name,
@@ -227,27 +276,53 @@ export async function importDroppedFiles(
       );
       continue;
     }
-    let dataBase64: string;
+    let bytes: Uint8Array;
     try {
-      dataBase64 = toBase64(new Uint8Array(await file.arrayBuffer()));
+      bytes = new Uint8Array(await file.arrayBuffer());
     } catch {
       // Dropped folders and files removed since they were picked land here.
       outcomes[index] = failedOutcome(file.name, 'io-error', `${file.name} could not be read.`);
       continue;
     }
-    // One call carries at most about one largest file, which is what the host accepts in a body;
-    // the name is counted at its worst JSON escaping.
-    const cost = dataBase64.length + JSON.stringify(file.name).length * 6 + 32;
-    if (batch.length >= MAX_FILES_PER_IMPORT || batchChars + cost > MAX_IMPORT_BASE64_CHARS) {
-      await send();
+    const dataBase64 = toBase64(bytes);
+    const path = relativePath ?? file.name;
+    // The images this page names, from its own folder or below (main looks nowhere else).
+    const folder = folderOf(path);
+    const pageText = isWebPage(file.name) ? new TextDecoder().decode(bytes) : '';
+    const wanted = pageText
+      ? plan.resources.flatMap((resource) => {
+          const resourcePath = resource.relativePath ?? safeRelativePath(resource.file.name);
+          return resourcePath?.startsWith(folder) && pageNames(pageText, resourcePath)
+            ? [{ resource, resourcePath }]
+            : [];
+        })
+      : [];
+
+    // One call carries at most about one largest file, which is what the host accepts in a body.
+    const cost = costOf(dataBase64, file.name, path);
+    const full =
+      call.files.length >= MAX_FILES_PER_IMPORT || call.chars + cost > MAX_IMPORT_BASE64_CHARS;
+    // A page with images goes in a call of its own, so that they all have room beside it.
+    if (full || (wanted.length > 0 && call.files.length > 0)) await send();
+    call.files.push({ index, name: file.name, relativePath, dataBase64 });
+    call.chars += cost;
+    for (const { resource, resourcePath } of wanted) {
+      if (call.resources.has(resourcePath) || call.resources.size >= MAX_FILES_PER_IMPORT) continue;
+      const data = await resourceBase64(resource, resourcePath);
+      if (data === null) continue;
+      const resourceCost = costOf(data, resourcePath);
+      // An image that does not fit is left out: main records it as missing, the page still saves.
+      if (call.chars + resourceCost > MAX_IMPORT_BASE64_CHARS) continue;
+      call.resources.set(resourcePath, data);
+      call.chars += resourceCost;
     }
-    batch.push({ index, name: file.name, dataBase64 });
-    batchChars += cost;
+    if (wanted.length > 0) await send();
   }
   await send();
   return outcomes.map(
     (outcome, index) =>
-      outcome ?? failedOutcome(files[index]?.name ?? 'file', 'internal', 'Not imported.'),
+      outcome ??
+      failedOutcome(plan.articles[index]?.file.name ?? 'file', 'internal', 'Not imported.'),
   );
 }
 
@@ -279,7 +354,7 @@ export interface RendererServices {
   pickAndImportFiles(
     browserInput: HTMLInputElement | null,
   ): Promise<Result<ImportOutcome[] | null>>;
-  importDroppedFiles(files: readonly File[]): Promise<ImportOutcome[]>;
+  importDroppedFiles(files: readonly (File | UploadItem)[]): Promise<ImportOutcome[]>;
 }
 
 /** The real services of this window. */

@@ -50,3 +50,13 @@ export function readingTime(minutes: number): string {
 export function countLabel(count: number, noun = 'article'): string {
   return `${count.toLocaleString()} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/**
+ * A moment with its time of day, e.g. "11 Jun 2025, 14:05": two versions saved the same day must
+ * read differently. Returns null for an unreadable value.
+ */
+export function formatDateTime(iso: string, locale?: string): string | null {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return null;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}

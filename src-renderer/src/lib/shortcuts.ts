@@ -14,6 +14,7 @@ export type ShortcutAction =
   | 'delete'
   | 'back'
   | 'import'
+  | 'paste'
   | 'search'
   | 'clearSearch'
   | 'toResults'
@@ -39,6 +40,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'search', key: '/', scopes: ['library'], label: 'search' },
   { action: 'back', key: 'Escape', scopes: ['reader'], label: 'back to library' },
   { action: 'import', key: 'o', mod: true, scopes: ['library'], label: 'import' },
+  // Carried out by the paste event, not the key press (views let this key through): for the help.
+  { action: 'paste', key: 'v', mod: true, scopes: ['library'], label: 'save a copied address' },
   { action: 'help', key: '?', scopes: ['library', 'reader'], label: 'keyboard shortcuts' },
   { action: 'clearSearch', key: 'Escape', scopes: ['search'], label: 'clear the search' },
   { action: 'toResults', key: 'ArrowDown', scopes: ['search'], label: 'go to the results' },
@@ -57,6 +60,12 @@ const ACTIVATES_ON_ENTER = 'a[href], button, summary, [role="button"], [role="li
 
 function isMac(): boolean {
   return typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.userAgent);
+}
+
+/** True when the event happened in a text field or a dialog, where keys and pastes are theirs. */
+export function inFieldOrDialog(target: EventTarget | null): boolean {
+  const element = target instanceof Element ? target : null;
+  return !!element?.closest(`${EDITABLE}, dialog`);
 }
 
 /** The action a key press stands for in a view, or null when the press is not a shortcut there. */

@@ -26,6 +26,12 @@ import {
 } from '../../../src-main/shared/model';
 import { services as defaultServices, type RendererServices } from '../lib/api';
 import { countTags, type TagCount } from '../lib/tags';
+import {
+  MAX_DROPPED_FILES,
+  importableFilesLabel,
+  isBookmarksExport,
+  type UploadItem,
+} from '../lib/uploads';
 import type { DeletionsState } from './deletions.svelte';
 import type { NotificationsState } from './notifications.svelte';
 
@@ -91,9 +97,19 @@ const MAX_TAGS_RECOUNTED = 24;
 const NO_COUNTS: LibraryCounts = { all: 0, bookmarked: 0, unread: 0, archived: 0 };
 const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
 
+/** Where pages to save from the web go: the import queue (state/import-queue.svelte.ts). */
+export interface WebImports {
+  /** Saves the pages a bookmarks export names. */
+  saveLinks(text: string, source: string): unknown;
+  /** Lists outcomes of pages saved by another way in (a bookmarks file picked in the native dialog). */
+  adopt(outcomes: readonly ImportOutcome[]): void;
+}
+
 export interface LibraryOptions {
   /** Deletes waiting for their Undo time; their rows are hidden. */
   deletions?: DeletionsState;
+  /** Where bookmarks files and the pages they name go; without it they are imported as files. */
+  webImports?: WebImports;
   /** Where the sort order is kept; null keeps it for this session only. */
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
   /** How long typing must pause before the search runs, in milliseconds. */
@@ -189,6 +205,7 @@ export class LibraryState {
   readonly #openArticle: (id: string) => void;
   readonly #services: RendererServices;
   readonly #deletions: DeletionsState | null;
+  readonly #webImports: WebImports | null;
   readonly #storage: Pick<Storage, 'getItem' | 'setItem'> | null;
   readonly #searchDelayMs: number;
 
@@ -255,6 +272,7 @@ export class LibraryState {
     this.#openArticle = openArticle;
     this.#services = services;
     this.#deletions = options.deletions ?? null;
+    this.#webImports = options.webImports ?? null;
     this.#storage = options.storage === undefined ? defaultStorage() : options.storage;
     this.#searchDelayMs = options.searchDelayMs ?? 120;
     const remembered = this.#readStoredSort();
@@ -791,19 +809,65 @@ export class LibraryState {
     }
   }
 
-  /** Imports files dropped on the window or chosen in the browser's file picker. */
-  async importFiles(files: readonly File[]): Promise<void> {
-    if (files.length === 0) return;
+  /**
+   * Imports files dropped on the window, pasted, or chosen in the browser's file picker, each with
+   * where it sat among the others (a saved page finds its images that way). A bookmarks export is
+   * not an article: the pages it names are saved through the import queue instead.
+   */
+  async importFiles(given: readonly (File | UploadItem)[]): Promise<void> {
+    if (given.length === 0) return;
     this.#importing = true;
     try {
-      this.#report(await this.#services.importDroppedFiles(files));
+      let items = given;
+      const webImports = this.#webImports;
+      if (webImports) {
+        const kept: (File | UploadItem)[] = [];
+        for (const item of given) {
+          const file = item instanceof File ? item : item.file;
+          if (await isBookmarksExport(file)) {
+            void webImports.saveLinks(await file.text(), file.name);
+          } else {
+            kept.push(item);
+          }
+        }
+        if (kept.length === 0) return;
+        items = kept;
+      }
+      const outcomes = await this.#services.importDroppedFiles(items);
+      if (outcomes.length === 0) {
+        this.#notifications.error(
+          `Nothing to import there: Offprint imports ${importableFilesLabel()}.`,
+        );
+        return;
+      }
+      this.#report(outcomes);
     } finally {
       this.#importing = false;
     }
   }
 
-  #report(outcomes: readonly ImportOutcome[]): void {
-    this.#lastImport = outcomes;
+  /**
+   * Imports what was dropped on the window. `truncated`: a dropped folder held more files than are
+   * looked at, so some were left out; the user is told, and the rest is imported.
+   */
+  importDropped(items: readonly UploadItem[], truncated: boolean): Promise<void> {
+    if (truncated) {
+      this.#notifications.error(
+        `That folder holds more than ${MAX_DROPPED_FILES.toLocaleString()} files, so only the first were looked at. To import a saved page, drop the page with its “_files” folder.`,
+      );
+    }
+    return this.importFiles(items);
+  }
+
+  #report(all: readonly ImportOutcome[]): void {
+    this.#lastImport = all;
+    // Pages saved from a bookmarks file picked in the native dialog: listed with the other saves.
+    const fromWeb = all.filter((outcome) => /^https?:\/\//i.test(outcome.source));
+    const outcomes =
+      this.#webImports && fromWeb.length > 0
+        ? all.filter((outcome) => !fromWeb.includes(outcome))
+        : all;
+    if (outcomes !== all) this.#webImports?.adopt(fromWeb);
     const saved: ArticleSummary[] = [];
     for (const outcome of outcomes) {
       if (outcome.status === 'saved') {
@@ -836,6 +900,6 @@ export class LibraryState {
         run: () => this.open(first.id),
       });
     }
-    if (saved.length > 0) void this.refresh();
+    if (saved.length > 0 || fromWeb.length > 0) void this.refresh();
   }
 }

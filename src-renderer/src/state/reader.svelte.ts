@@ -1,10 +1,12 @@
 /**
  * The article being read: loads it by id, marks it read once it is on screen, keeps its bookmark
- * and archive state in step with the library, and deletes it (with Undo) when asked.
+ * and archive state in step with the library, and deletes it (with Undo) when asked. An article
+ * saved from the web can be fetched again (a new version; earlier ones are kept and can be shown),
+ * and the images a save could not get can be tried again.
  */
 import type { OffprintErrorShape } from '../../../src-main/shared/errors';
 import { ARTICLE_ID_PATTERN } from '../../../src-main/shared/limits';
-import type { Article, ArticleSummary } from '../../../src-main/shared/model';
+import type { Article, ArticleSummary, ArticleVersions } from '../../../src-main/shared/model';
 import { services as defaultServices, type RendererServices } from '../lib/api';
 import type { DeletionsState } from './deletions.svelte';
 import type { NotificationsState } from './notifications.svelte';
@@ -23,6 +25,15 @@ export class ReaderState {
   #generation = 0;
   /** State changes sent but not acknowledged; a reload meanwhile could show the state before them. */
   #pendingWrites = 0;
+  /** The version the user chose to see; null shows the library's current one (the newest saved). */
+  #pinnedVersion = $state<number | null>(null);
+  /** Which version the library shows by default, as its last answer without a version said. */
+  #currentVersion = $state<number | null>(null);
+  #switching = $state(false);
+  #refreshing = $state(false);
+  #retrying = $state(false);
+  /** Bumped by every version switch, so that only the last one asked for is shown. */
+  #switch = 0;
 
   readonly #notifications: NotificationsState;
   readonly #services: RendererServices;
@@ -51,6 +62,30 @@ export class ReaderState {
   get error(): OffprintErrorShape | null {
     return this.#error;
   }
+  /** The versions of the article shown: which one is on screen, and all that exist. */
+  get versions(): ArticleVersions | null {
+    return this.#article?.versions ?? null;
+  }
+  /** True when the version on screen is the library's current one (what a refresh replaced last). */
+  get showingCurrent(): boolean {
+    const shown = this.#article?.versions?.shown;
+    return this.#pinnedVersion === null || shown === undefined || shown === this.#currentVersion;
+  }
+  /** Another version is on its way. */
+  get switching(): boolean {
+    return this.#switching;
+  }
+  get refreshing(): boolean {
+    return this.#refreshing;
+  }
+  get retrying(): boolean {
+    return this.#retrying;
+  }
+  /** Whether the article can be fetched again: it was saved from a web address. */
+  get canRefresh(): boolean {
+    const url = this.#article?.url;
+    return !!url && /^https?:\/\//i.test(url);
+  }
 
   /** Follows library changes to the open article; returns the function that stops following. */
   start(): () => void {
@@ -67,6 +102,11 @@ export class ReaderState {
     this.#id = id;
     this.#article = null;
     this.#error = null;
+    this.#pinnedVersion = null;
+    this.#currentVersion = null;
+    this.#switching = false;
+    this.#refreshing = false;
+    this.#retrying = false;
     if (!ARTICLE_ID_PATTERN.test(id)) {
       // No id the library makes looks like this: say so plainly instead of a validation message.
       this.#error = NOT_IN_LIBRARY;
@@ -81,7 +121,107 @@ export class ReaderState {
       return;
     }
     this.#article = result.value;
+    this.#currentVersion = result.value.versions?.shown ?? null;
     if (!result.value.read) await this.#markRead(result.value, generation);
+  }
+
+  /**
+   * Shows another saved version of the article (1 is the first saved). The user state (bookmark,
+   * read) is the article's, whichever version is shown.
+   */
+  async showVersion(version: number): Promise<void> {
+    const article = this.#article;
+    if (!article || version === article.versions?.shown) return;
+    const generation = this.#generation;
+    const request = ++this.#switch;
+    this.#switching = true;
+    const result = await this.#services.api['article.get']({ id: article.id, version });
+    if (generation !== this.#generation || request !== this.#switch) return;
+    this.#switching = false;
+    if (!result.ok) {
+      this.#notifications.error(`Could not show version ${version}: ${result.error.message}`);
+      return;
+    }
+    this.#pinnedVersion = version === this.#currentVersion ? null : version;
+    this.#article = result.value;
+  }
+
+  /** Back to the current version after looking at an earlier one. */
+  showCurrent(): Promise<void> {
+    const current = this.#currentVersion ?? this.#article?.versions?.count;
+    return current === undefined || current === null
+      ? Promise.resolve()
+      : this.showVersion(current);
+  }
+
+  /**
+   * Fetches the article from its address again. The page as it is now becomes a new version and is
+   * shown; the earlier versions stay and can still be chosen.
+   */
+  async refresh(): Promise<void> {
+    const article = this.#article;
+    if (!article || !this.canRefresh || this.#refreshing) return;
+    const generation = this.#generation;
+    this.#refreshing = true;
+    const result = await this.#services.api['article.refresh']({ id: article.id });
+    if (generation !== this.#generation) return;
+    if (!result.ok) {
+      this.#refreshing = false;
+      this.#notifications.error(`Could not refresh “${article.title}”: ${result.error.message}`);
+      return;
+    }
+    this.#pinnedVersion = null;
+    const reloaded = await this.#services.api['article.get']({ id: article.id });
+    if (generation !== this.#generation) return;
+    this.#refreshing = false;
+    if (!reloaded.ok) {
+      this.#notifications.error(`Refreshed, but could not show it: ${reloaded.error.message}`);
+      return;
+    }
+    this.#article = reloaded.value;
+    this.#currentVersion = reloaded.value.versions?.shown ?? null;
+    const versions = reloaded.value.versions;
+    this.#notifications.info(
+      versions
+        ? `Saved version ${versions.shown} of “${reloaded.value.title}”; earlier versions are kept`
+        : `Refreshed “${reloaded.value.title}”`,
+    );
+  }
+
+  /**
+   * Tries again to save the images of the current version that could not be saved, and shows the
+   * content with those it got. Earlier versions' images are not retried.
+   */
+  async retryImages(): Promise<void> {
+    const article = this.#article;
+    if (!article || this.#retrying || !this.showingCurrent) return;
+    const generation = this.#generation;
+    this.#retrying = true;
+    const result = await this.#services.api['article.retryImages']({ id: article.id });
+    if (generation !== this.#generation) return;
+    if (!result.ok) {
+      this.#retrying = false;
+      this.#notifications.error(`Could not retry the images: ${result.error.message}`);
+      return;
+    }
+    const reloaded = await this.#services.api['article.get']({ id: article.id });
+    if (generation !== this.#generation) return;
+    this.#retrying = false;
+    if (reloaded.ok) this.#article = reloaded.value;
+    const { saved, stillMissing } = result.value;
+    const images = (count: number) => `${count} ${count === 1 ? 'image' : 'images'}`;
+    if (stillMissing === 0) {
+      this.#notifications.info(saved > 0 ? `Saved ${images(saved)}` : 'No image is missing');
+    } else if (saved > 0) {
+      this.#notifications.info(
+        `Saved ${images(saved)}; ${images(stillMissing)} still could not be saved`,
+      );
+    } else {
+      const reason = reloaded.ok ? reloaded.value.imageFailures?.[0]?.reason : undefined;
+      this.#notifications.error(
+        `${images(stillMissing)} still could not be saved${reason ? `: ${reason}` : ''}`,
+      );
+    }
   }
 
   /** Forgets the article, e.g. when the reader closes. */
@@ -91,6 +231,11 @@ export class ReaderState {
     this.#article = null;
     this.#error = null;
     this.#loading = false;
+    this.#pinnedVersion = null;
+    this.#currentVersion = null;
+    this.#switching = false;
+    this.#refreshing = false;
+    this.#retrying = false;
   }
 
   /** Flips the bookmark at once; flips it back and says why if main refuses. */
@@ -171,11 +316,17 @@ export class ReaderState {
   }
 
   // Quietly refreshes the open article after a change elsewhere; the page stays as it is meanwhile.
+  // The version the user chose stays chosen; the current one may have changed (a refresh elsewhere).
   async #reload(id: string): Promise<void> {
     const generation = this.#generation;
-    const result = await this.#services.api['article.get']({ id });
+    const pinned = this.#pinnedVersion;
+    const result = await this.#services.api['article.get'](
+      pinned === null ? { id } : { id, version: pinned },
+    );
     if (generation !== this.#generation || this.#pendingWrites > 0 || !result.ok) return;
-    if (this.#article?.id === id) this.#article = result.value;
+    if (this.#article?.id !== id || this.#pinnedVersion !== pinned) return;
+    this.#article = result.value;
+    if (pinned === null) this.#currentVersion = result.value.versions?.shown ?? null;
   }
 
   // Takes the user state main acknowledged, keeping the content already loaded.

@@ -1,6 +1,9 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-/** The reader view: one article with its header, body and bookmark toggle. */
+/**
+ * The reader view: one article with its header, body and bookmark toggle, and for pages saved from
+ * the web its versions, Refresh, and the images that could not be saved.
+ */
 export class ReaderPage {
   readonly view: Locator;
   readonly title: Locator;
@@ -9,6 +12,11 @@ export class ReaderPage {
   readonly body: Locator;
   readonly bookmarkToggle: Locator;
   readonly backButton: Locator;
+  readonly versionLabel: Locator;
+  readonly versionSelect: Locator;
+  readonly refreshButton: Locator;
+  readonly imagesMissing: Locator;
+  readonly retryImagesButton: Locator;
 
   constructor(readonly page: Page) {
     this.view = page.getByTestId('reader-view');
@@ -18,6 +26,27 @@ export class ReaderPage {
     this.body = page.getByTestId('reader-body');
     this.bookmarkToggle = this.view.getByTestId('bookmark-toggle');
     this.backButton = page.getByTestId('back-button');
+    this.versionLabel = page.getByTestId('version-label');
+    this.versionSelect = page.getByTestId('version-select');
+    this.refreshButton = page.getByTestId('refresh-article');
+    this.imagesMissing = page.getByTestId('images-missing');
+    this.retryImagesButton = page.getByTestId('retry-images');
+  }
+
+  /** Shows another saved version (1 is the first). */
+  async showVersion(version: number): Promise<void> {
+    await this.versionSelect.selectOption(String(version));
+  }
+
+  /** Images in the body that the browser decoded (real pixels, not a broken-image box). */
+  async renderedImageCount(): Promise<number> {
+    return this.body
+      .locator('img')
+      .evaluateAll(
+        (images) =>
+          (images as HTMLImageElement[]).filter((image) => image.complete && image.naturalWidth > 0)
+            .length,
+      );
   }
 
   async waitUntilShown(title: string): Promise<void> {

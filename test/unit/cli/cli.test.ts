@@ -129,6 +129,18 @@ describe('offprint import', () => {
     expect(web.requests.length).toBe(fetched);
   });
 
+  it('imports the pages a bookmarks export links to, not the export itself', async () => {
+    const file = join(dir, 'bookmarks.html');
+    await writeFile(
+      file,
+      `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n<DT><A HREF="${web.origin}/story" ADD_DATE="1">Story</A>\n<DT><A HREF="javascript:void(0)">Bookmarklet</A>\n</DL>`,
+    );
+    const articles = await json('import', file, '--no-images');
+    expect(articles.map((article) => [article.title, article.url])).toEqual([
+      ['A story from the web', `${web.origin}/story`],
+    ]);
+  });
+
   it('exits non-zero with one line per failure on stderr, still reporting the rest', async () => {
     const missing = join(dir, 'gone.txt');
     const run = await cli(

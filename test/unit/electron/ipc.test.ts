@@ -118,6 +118,11 @@ function recordingHandlers(calls: Array<[string, unknown]>): Handlers {
       version: 'test',
     }),
     'library.list': record('library.list', [summary]),
+    'library.query': record('library.query', {
+      total: 1,
+      counts: { all: 1, bookmarked: 0, unread: 1, archived: 0 },
+      items: [summary],
+    }),
     'article.get': async ({ id }) => {
       calls.push(['article.get', { id }]);
       throw new OffprintError('not-found', `No article ${id}.`);
@@ -137,6 +142,7 @@ function recordingHandlers(calls: Array<[string, unknown]>): Handlers {
     'import.files': record('import.files', []),
     'import.upload': record('import.upload', []),
     'import.url': record('import.url', []),
+    'import.links': record('import.links', []),
     'import.cancel': record('import.cancel', false),
     'article.refresh': record('article.refresh', summary),
     'article.retryImages': record('article.retryImages', { saved: 0, stillMissing: 0 }),

@@ -78,6 +78,22 @@ describe('sanitizeHtml', () => {
     );
   });
 
+  it('keeps no reference to a local file: file: URLs, absolute and relative paths, UNC shares', () => {
+    const output = sanitizeHtml(
+      [
+        '<p><img src="file:///etc/passwd" alt="a"><img src="/home/me/photo.jpg" alt="b">',
+        '<img src="page_files/c.jpg" alt="c"><img src="C:\\Users\\me\\d.jpg" alt="d">',
+        '<img src="\\\\server\\share\\e.jpg" alt="e"><img src="FILE://localhost/f.jpg" alt="f">',
+        '<img src="https://example.com/ok.jpg" srcset="file:///g.jpg 2x, page_files/h.jpg 3x" alt="ok">',
+        '<a href="file:///etc/hosts">hosts</a> <a href="../notes.txt">notes</a>',
+        '<q cite="file:///x">quote</q></p>',
+      ].join(''),
+    );
+    expect(output).toBe(
+      '<p><img src="https://example.com/ok.jpg" alt="ok"><a>hosts</a> <a>notes</a><q>quote</q></p>',
+    );
+  });
+
   it('removes iframes, objects, embeds and form controls', () => {
     const output = sanitizeHtml(
       '<iframe src="https://evil.example/"></iframe><object data="x.swf">fallback</object>' +

@@ -22,7 +22,7 @@
  * Trials: OFFPRINT_CRASH_TRIALS (default 100); `npm run stress` runs thousands.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(bundleDir, { recursive: true, force: true });
+  // The shared parent goes too once no other run is using it (rmdir refuses a non-empty folder).
+  await rmdir(dirname(bundleDir)).catch(() => undefined);
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 

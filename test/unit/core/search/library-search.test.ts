@@ -2,7 +2,7 @@
  * LibrarySearch against a real store in a temporary folder: search and filters together, snippets,
  * incremental updates on every kind of change, and the saved index across restarts.
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LibraryStore } from '../../../../src-main/core/library/store';
@@ -389,6 +389,15 @@ describe('LibrarySearch saved index', () => {
     expect(titles(await search.query({ text: 'minecraft' }))).toEqual([
       'Minecraft exploit crashes servers',
     ]);
+  });
+
+  it('lists a hit whose text file has gone without a snippet', async () => {
+    const { root, library, ids } = await setUp();
+    const search = await started(library);
+    await rm(join(root, 'articles', ids[2] as string, 'text-1.txt'));
+    const result = await search.query({ text: 'sudan' });
+    expect(titles(result)).toEqual(['United States to lift Sudan sanctions']);
+    expect(result.items[0]?.snippet).toBeUndefined();
   });
 
   it('writes nothing when told not to persist', async () => {

@@ -305,6 +305,84 @@ describe('importDroppedFiles', () => {
   });
 });
 
+describe('importDroppedFiles with folders', () => {
+  type Upload = {
+    files: { name: string; relativePath?: string; dataBase64: string }[];
+    resources?: { relativePath: string; dataBase64: string }[];
+  };
+
+  function savingFake() {
+    return createFakeApi({
+      'import.upload': ({ files }) => ({
+        ok: true,
+        value: files.map((file) => ({
+          status: 'failed' as const,
+          source: file.name,
+          error: { code: 'empty-file', message: 'sent' },
+        })),
+      }),
+    });
+  }
+
+  const page = (refs: string) =>
+    new File([`<html><body><p>Story</p>${refs}</body></html>`], 'page.html');
+
+  it('sends a saved page with the images it names from its folder, and leaves the rest', async () => {
+    const fake = savingFake();
+    const outcomes = await importDroppedFiles(
+      [
+        { file: page('<img src="page_files/a.jpg">'), relativePath: 'Saved/page.html' },
+        { file: new File(['A'], 'a.jpg'), relativePath: 'Saved/page_files/a.jpg' },
+        { file: new File(['B'], 'b.jpg'), relativePath: 'Saved/page_files/b.jpg' },
+        { file: new File(['css'], 'style.css'), relativePath: 'Saved/page_files/style.css' },
+        { file: new File(['note'], 'notes.txt'), relativePath: 'Saved/notes.txt' },
+      ],
+      fake.api,
+    );
+    // One outcome per article; the images and the style sheet get none.
+    expect(outcomes.map((outcome) => outcome.source)).toEqual(['page.html', 'notes.txt']);
+    const calls = fake.callsTo('import.upload') as Upload[];
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.files.map((file) => [file.name, file.relativePath])).toEqual([
+      ['page.html', 'Saved/page.html'],
+    ]);
+    expect(calls[0]?.resources).toEqual([
+      { relativePath: 'Saved/page_files/a.jpg', dataBase64: Buffer.from('A').toString('base64') },
+    ]);
+    expect(calls[1]?.files.map((file) => [file.name, file.relativePath])).toEqual([
+      ['notes.txt', 'Saved/notes.txt'],
+    ]);
+    expect(calls[1]?.resources).toBeUndefined();
+  });
+
+  it('does not offer a page the images of another folder', async () => {
+    const fake = savingFake();
+    await importDroppedFiles(
+      [
+        { file: page('<img src="a.jpg">'), relativePath: 'one/page.html' },
+        { file: new File(['A'], 'a.jpg'), relativePath: 'two/a.jpg' },
+      ],
+      fake.api,
+    );
+    const calls = fake.callsTo('import.upload') as Upload[];
+    expect(calls[0]?.resources).toBeUndefined();
+  });
+
+  it('reads a picked folder’s places from webkitRelativePath', async () => {
+    const fake = savingFake();
+    const picked = page('<img src="page_files/a.jpg">');
+    Object.defineProperty(picked, 'webkitRelativePath', { value: 'Saved/page.html' });
+    const image = new File(['A'], 'a.jpg');
+    Object.defineProperty(image, 'webkitRelativePath', { value: 'Saved/page_files/a.jpg' });
+    await importDroppedFiles([picked, image], fake.api);
+    const calls = fake.callsTo('import.upload') as Upload[];
+    expect(calls[0]?.files[0]?.relativePath).toBe('Saved/page.html');
+    expect(calls[0]?.resources?.map((resource) => resource.relativePath)).toEqual([
+      'Saved/page_files/a.jpg',
+    ]);
+  });
+});
+
 describe('pickAndImportFiles', () => {
   it('reports the native dialog failing', async () => {
     const fake = createFakeApi({

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LibraryQuery, LibraryQueryResult } from '../../../../src-main/shared/contract';
 import type { Result } from '../../../../src-main/shared/errors';
-import type { ArticleSummary } from '../../../../src-main/shared/model';
+import type { ArticleSummary, ImportOutcome } from '../../../../src-main/shared/model';
 import { DeletionsState } from '../../../../src-renderer/src/state/deletions.svelte';
 import {
   LibraryState,
@@ -605,5 +605,79 @@ describe('LibraryState: changing articles', () => {
     await library.pickAndImport(input);
     expect(clicked).toHaveBeenCalledTimes(1);
     expect(fake.calls).toEqual([]);
+  });
+
+  it('hands a bookmarks export to the import queue instead of importing it as a page', async () => {
+    const sentLinks: [string, string][] = [];
+    const adopted: ImportOutcome[][] = [];
+    const saved = summary({ title: 'A page' });
+    const { fake, library } = setup(
+      over([saved], {
+        'import.upload': ({ files }) => ({
+          ok: true,
+          value: files.map((file) => ({
+            status: 'saved' as const,
+            source: file.name,
+            article: saved,
+          })),
+        }),
+      }),
+      {
+        webImports: {
+          saveLinks: (text, source) => sentLinks.push([text, source]),
+          adopt: (outcomes) => adopted.push([...outcomes]),
+        },
+      },
+    );
+    const bookmarks =
+      '<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><DT><A HREF="https://a.example/">A</A></DL>';
+    await library.importFiles([
+      new File([bookmarks], 'bookmarks.html'),
+      new File(['<p>A page</p>'], 'page.html'),
+    ]);
+    expect(sentLinks).toEqual([[bookmarks, 'bookmarks.html']]);
+    const uploads = fake.callsTo('import.upload') as { files: { name: string }[] }[];
+    expect(uploads.flatMap((call) => call.files.map((file) => file.name))).toEqual(['page.html']);
+    expect(adopted).toEqual([]);
+  });
+
+  it('lists pages a bookmarks file picked in the native dialog saved with the other saves', async () => {
+    const adopted: ImportOutcome[][] = [];
+    const fromWeb: ImportOutcome = {
+      status: 'saved',
+      source: 'https://a.example/story',
+      article: summary({ title: 'From the bookmarks' }),
+    };
+    const { library, notifications } = setup(
+      over([], {
+        'dialog.openFiles': () => ({ ok: true, value: ['/home/reader/bookmarks.html'] }),
+        'import.files': () => ({ ok: true, value: [fromWeb] }),
+      }),
+      {
+        native: true,
+        webImports: {
+          saveLinks: () => undefined,
+          adopt: (outcomes) => adopted.push([...outcomes]),
+        },
+      },
+    );
+    await library.pickAndImport(null);
+    expect(adopted).toEqual([[fromWeb]]);
+    expect(notifications.toasts).toEqual([]);
+  });
+
+  it('says so when a drop held nothing to import', async () => {
+    const { fake, library, notifications } = setup({});
+    await library.importDropped(
+      [{ file: new File(['body{}'], 'style.css'), relativePath: 'page_files/style.css' }],
+      true,
+    );
+    expect(fake.calls).toEqual([]);
+    expect(notifications.toasts.map((toast) => toast.message)).toEqual([
+      expect.stringMatching(/^That folder holds more than/),
+      expect.stringMatching(
+        /^Nothing to import there: Offprint imports \.txt, .* and \.markdown files\.$/,
+      ),
+    ]);
   });
 });
