@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const change: number[] = [];
   for (let n = 0; n < store.samples; n += 1) {
     const id = choose();
-    change.push(await time(() => opened.setBookmarked(id, n % 2 === 0)));
+    change.push(await time(() => opened.toggleBookmark(id)));
   }
   const note: number[] = [];
   for (let n = 0; n < store.samples; n += 1) {

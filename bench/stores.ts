@@ -39,8 +39,8 @@ export interface OpenedStore {
   firstRows(count: number): Promise<{ id: string; title: string }[]>;
   /** Every article id (to pick from). */
   ids(): string[];
-  /** A durable bookmark (or un-bookmark). */
-  setBookmarked(id: string, bookmarked: boolean): Promise<void>;
+  /** Flips the bookmark of an article, durably (always a real change, never a no-op). */
+  toggleBookmark(id: string): Promise<void>;
   /** A durable note on a passage of the article. */
   addNote(id: string, note: string): Promise<void>;
   /** Waits until search can answer (Offprint loads its saved index); returns ms spent waiting. */
@@ -100,8 +100,9 @@ const offprint: BenchStore = {
         return library.list().slice(0, count);
       },
       ids: () => library.list().map((summary) => summary.id),
-      async setBookmarked(id, bookmarked) {
-        await library.setState(id, { bookmarked });
+      async toggleBookmark(id) {
+        // The renderer knows the state it shows; the store looks it up the same way.
+        await library.setState(id, { bookmarked: !library.summary(id)?.bookmarked });
       },
       async addNote(id, note) {
         // The reader sends the quote with the note; reading it here costs ~0.05 ms.
@@ -210,8 +211,9 @@ const lowdbSingleFile: BenchStore = {
           .map(({ id, title }) => ({ id, title }));
       },
       ids: () => db.data.articles.map((article) => article.id),
-      async setBookmarked(id, bookmarked) {
-        find(id).bookmarked = bookmarked;
+      async toggleBookmark(id) {
+        const article = find(id);
+        article.bookmarked = !article.bookmarked;
         await db.write();
       },
       async addNote(id, note) {
@@ -322,7 +324,9 @@ const sqliteFts5: BenchStore = {
     const firstRows = db.prepare(
       'SELECT id, title, site_name, byline, published_time, saved_at, word_count, bookmarked, read, archived FROM articles ORDER BY saved_at DESC LIMIT ?',
     );
-    const bookmark = db.prepare('UPDATE articles SET bookmarked = ?, updated_at = ? WHERE id = ?');
+    const bookmark = db.prepare(
+      'UPDATE articles SET bookmarked = 1 - bookmarked, updated_at = ? WHERE id = ?',
+    );
     const insertNote = db.prepare(
       'INSERT INTO notes (article_id, quote, note, created) VALUES (?, ?, ?, ?)',
     );
@@ -348,8 +352,8 @@ const sqliteFts5: BenchStore = {
         }));
       },
       ids: () => (db.prepare('SELECT id FROM articles').pluck().all() as number[]).map(String),
-      async setBookmarked(id, bookmarked) {
-        bookmark.run(bookmarked ? 1 : 0, new Date().toISOString(), Number(id));
+      async toggleBookmark(id) {
+        bookmark.run(new Date().toISOString(), Number(id));
       },
       async addNote(id, note) {
         addNote(Number(id), note);

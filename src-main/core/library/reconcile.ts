@@ -254,7 +254,10 @@ export async function scanArticles(
 }
 
 /** `summaries` ordered as in `order`; those not in it last. Linear time. */
-function inIndexOrder(summaries: ArticleSummary[], order: readonly ArticleSummary[]): ArticleSummary[] {
+function inIndexOrder(
+  summaries: ArticleSummary[],
+  order: readonly ArticleSummary[],
+): ArticleSummary[] {
   const position = new Map(order.map((summary, index) => [summary.id, index]));
   const placed: (ArticleSummary | undefined)[] = new Array(order.length);
   const unplaced: ArticleSummary[] = [];

@@ -250,7 +250,8 @@ export class LibraryStore implements Library {
     this.#index = parts.index;
     this.#settings = parts.settings;
     this.#health = parts.health;
-    if (parts.deferredCheck) this.#checkLater(parts.deferredCheck.ids, parts.deferredCheck.trustBefore);
+    if (parts.deferredCheck)
+      this.#checkLater(parts.deferredCheck.ids, parts.deferredCheck.trustBefore);
   }
 
   count(): number {
@@ -873,15 +874,17 @@ export class LibraryStore implements Library {
 
   /**
    * The open-time check of indexed folders, run after open (OpenLibraryOptions.checkInBackground):
-   * stats in slices of a few milliseconds, then re-reads each article changed since the index was
-   * written, in its queue like any other operation, so a change made meanwhile is never undone.
+   * stats in slices of well under a millisecond, then re-reads each article changed since the index
+   * was written, in its queue like any other operation, so a change made meanwhile is never undone.
    */
   #checkLater(ids: readonly string[], trustBefore: number): void {
-    const slice = 1000;
+    // Small slices with a timer between them: the requests of the first moments after opening
+    // (the first list, the user's first clicks) need whole turns of the event loop for their I/O.
+    const slice = 100;
     const check = async () => {
       const changed: string[] = [];
       for (let at = 0; at < ids.length; at += slice) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await new Promise<void>((resolve) => setTimeout(resolve, 1));
         if (this.#closed) return;
         for (const id of ids.slice(at, at + slice)) {
           if (changedSince(this.#layout, id, trustBefore)) changed.push(id);

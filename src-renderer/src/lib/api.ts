@@ -52,10 +52,13 @@ const UNREACHABLE = "Offprint's background process is not reachable.";
 
 /**
  * Calls that must reach the host even when sent as the page closes (deletes waiting for their Undo
- * time are sent then). `keepalive` lets such a request outlive the page; browsers allow only small
- * bodies that way, which these are.
+ * time, and the reader's place in the article, are sent then). `keepalive` lets such a request
+ * outlive the page; browsers allow only small bodies that way, which these are.
  */
-const SENT_WHILE_CLOSING: ReadonlySet<ChannelName> = new Set(['article.delete']);
+const SENT_WHILE_CLOSING: ReadonlySet<ChannelName> = new Set([
+  'article.delete',
+  'article.setProgress',
+]);
 
 function failure<T>(code: ErrorCode, message: string): Result<T> {
   return { ok: false, error: { code, message } };

@@ -13,6 +13,7 @@ export type ShortcutAction =
   | 'archive'
   | 'delete'
   | 'back'
+  | 'tag'
   | 'import'
   | 'paste'
   | 'search'
@@ -39,9 +40,10 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'delete', key: 'Delete', scopes: ['library', 'reader'], label: 'delete' },
   { action: 'search', key: '/', scopes: ['library'], label: 'search' },
   { action: 'back', key: 'Escape', scopes: ['reader'], label: 'back to library' },
+  { action: 'tag', key: 't', scopes: ['reader'], label: 'add a tag' },
   { action: 'import', key: 'o', mod: true, scopes: ['library'], label: 'import' },
   // Carried out by the paste event, not the key press (views let this key through): for the help.
-  { action: 'paste', key: 'v', mod: true, scopes: ['library'], label: 'save a copied address' },
+  { action: 'paste', key: 'v', mod: true, scopes: ['library'], label: 'save copied link' },
   { action: 'help', key: '?', scopes: ['library', 'reader'], label: 'keyboard shortcuts' },
   { action: 'clearSearch', key: 'Escape', scopes: ['search'], label: 'clear the search' },
   { action: 'toResults', key: 'ArrowDown', scopes: ['search'], label: 'go to the results' },

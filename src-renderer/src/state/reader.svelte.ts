@@ -2,12 +2,14 @@
  * The article being read: loads it by id, marks it read once it is on screen, keeps its bookmark
  * and archive state in step with the library, and deletes it (with Undo) when asked. An article
  * saved from the web can be fetched again (a new version; earlier ones are kept and can be shown),
- * and the images a save could not get can be tried again.
+ * and the images a save could not get can be tried again. Its tags are edited here: shown at once,
+ * put back (with main's reason) when main refuses them.
  */
 import type { OffprintErrorShape } from '../../../src-main/shared/errors';
 import { ARTICLE_ID_PATTERN } from '../../../src-main/shared/limits';
 import type { Article, ArticleSummary, ArticleVersions } from '../../../src-main/shared/model';
 import { services as defaultServices, type RendererServices } from '../lib/api';
+import { splitTagInput, tagProblem, withTags, withoutTag } from '../lib/tags';
 import type { DeletionsState } from './deletions.svelte';
 import type { NotificationsState } from './notifications.svelte';
 
@@ -34,6 +36,19 @@ export class ReaderState {
   #retrying = $state(false);
   /** Bumped by every version switch, so that only the last one asked for is shown. */
   #switch = 0;
+
+  /** What is typed in the tag field, not yet added. */
+  #tagDraft = $state('');
+  /** Why the last tag change was refused (main's words), shown by the tag field. */
+  #tagProblem = $state<string | null>(null);
+  /** The tags main last acknowledged for the article shown: what a refused change goes back to. */
+  #savedTags: string[] = [];
+  /** Tag lists go to main one at a time, so the last one sent is the one kept. */
+  #tagQueue: Promise<unknown> = Promise.resolve();
+  /** Tag changes sent but not answered; while any is out, the tags shown are the newest asked for. */
+  #tagWrites = 0;
+  /** Bumped by every tag change: only the answer to the newest decides what is shown. */
+  #tagRequest = 0;
 
   readonly #notifications: NotificationsState;
   readonly #services: RendererServices;
@@ -81,6 +96,18 @@ export class ReaderState {
   get retrying(): boolean {
     return this.#retrying;
   }
+  /** What is typed in the tag field; changing it clears the last refusal. */
+  get tagDraft(): string {
+    return this.#tagDraft;
+  }
+  set tagDraft(text: string) {
+    this.#tagDraft = text;
+    this.#tagProblem = null;
+  }
+  /** Why the last tag change did not happen, for the tag field; null when nothing went wrong. */
+  get tagProblem(): string | null {
+    return this.#tagProblem;
+  }
   /** Whether the article can be fetched again: it was saved from a web address. */
   get canRefresh(): boolean {
     const url = this.#article?.url;
@@ -107,6 +134,7 @@ export class ReaderState {
     this.#switching = false;
     this.#refreshing = false;
     this.#retrying = false;
+    this.#resetTags();
     if (!ARTICLE_ID_PATTERN.test(id)) {
       // No id the library makes looks like this: say so plainly instead of a validation message.
       this.#error = NOT_IN_LIBRARY;
@@ -121,6 +149,7 @@ export class ReaderState {
       return;
     }
     this.#article = result.value;
+    this.#savedTags = result.value.tags;
     this.#currentVersion = result.value.versions?.shown ?? null;
     if (!result.value.read) await this.#markRead(result.value, generation);
   }
@@ -236,6 +265,99 @@ export class ReaderState {
     this.#switching = false;
     this.#refreshing = false;
     this.#retrying = false;
+    this.#resetTags();
+  }
+
+  /**
+   * Adds the tags typed in the tag field (commas separate several). They show at once; if main
+   * refuses them they go, the field gets its text back and tagProblem says why. Resolves to
+   * whether the tags are saved (true also when every one was there already).
+   */
+  async addTags(): Promise<boolean> {
+    const article = this.#article;
+    if (!article) return false;
+    const typed = this.#tagDraft;
+    const added = splitTagInput(typed);
+    if (added.length === 0) return false;
+    const tags = withTags(article.tags, added);
+    this.#tagDraft = '';
+    if (tags.length === article.tags.length) {
+      const [only] = added;
+      this.#tagProblem =
+        added.length === 1 && only !== undefined
+          ? `This article is already tagged “${only}”.`
+          : 'This article already has those tags.';
+      return true;
+    }
+    return this.#changeTags(article, tags, { typed });
+  }
+
+  /** Takes a tag off at once; puts it back and says why if main refuses. */
+  async removeTag(tag: string): Promise<boolean> {
+    const article = this.#article;
+    if (!article) return false;
+    const tags = withoutTag(article.tags, tag);
+    if (tags.length === article.tags.length) return true;
+    return this.#changeTags(article, tags, { removed: tag });
+  }
+
+  #resetTags(): void {
+    this.#tagDraft = '';
+    this.#tagProblem = null;
+    this.#savedTags = [];
+  }
+
+  /**
+   * Shows `tags` on the article and sends them to main. The answer shows the tags as main keeps
+   * them (trimmed, deduplicated); a refusal puts back the last acknowledged tags and, for an
+   * addition, gives the field back the text that was typed (if it is still empty), to be corrected.
+   */
+  async #changeTags(
+    article: Article,
+    tags: string[],
+    change: { typed: string } | { removed: string },
+  ): Promise<boolean> {
+    const { id } = article;
+    const generation = this.#generation;
+    const request = ++this.#tagRequest;
+    this.#article = { ...article, tags };
+    this.#tagProblem = null;
+    this.#pendingWrites++;
+    this.#tagWrites++;
+    const send = () => this.#services.api['article.setTags']({ id, tags });
+    const answer = this.#tagQueue.then(send, send);
+    this.#tagQueue = answer.catch(() => undefined);
+    const result = await answer;
+    this.#pendingWrites--;
+    this.#tagWrites--;
+    const current = this.#article;
+    if (generation !== this.#generation || current?.id !== id) {
+      // The user has moved on: a refusal can no longer be shown beside the field.
+      if (!result.ok) {
+        const verb = 'typed' in change ? 'add tags to' : `remove the tag “${change.removed}” from`;
+        this.#notifications.error(`Could not ${verb} “${article.title}”: ${result.error.message}`);
+      }
+      return result.ok;
+    }
+    if (result.ok) this.#savedTags = result.value.tags;
+    // A later change is on its way: its answer decides what is shown.
+    if (request !== this.#tagRequest) return result.ok;
+    if (result.ok) {
+      this.#article = { ...current, tags: result.value.tags };
+      return true;
+    }
+    this.#article = { ...current, tags: this.#savedTags };
+    const reason =
+      result.error.code === 'invalid-argument'
+        ? tagProblem(result.error.message)
+        : result.error.message;
+    if ('typed' in change) {
+      this.#tagProblem = reason;
+      if (this.#tagDraft === '') this.#tagDraft = change.typed;
+    } else {
+      this.#tagProblem = `Could not remove “${change.removed}”: ${reason}`;
+    }
+    return false;
   }
 
   /** Flips the bookmark at once; flips it back and says why if main refuses. */
@@ -326,12 +448,16 @@ export class ReaderState {
     if (generation !== this.#generation || this.#pendingWrites > 0 || !result.ok) return;
     if (this.#article?.id !== id || this.#pinnedVersion !== pinned) return;
     this.#article = result.value;
+    this.#savedTags = result.value.tags;
     if (pinned === null) this.#currentVersion = result.value.versions?.shown ?? null;
   }
 
-  // Takes the user state main acknowledged, keeping the content already loaded.
+  // Takes the user state main acknowledged, keeping the content already loaded, and the tags
+  // shown while a change of them is on its way (this answer may predate it).
   #merge(summary: ArticleSummary): void {
     if (this.#article?.id !== summary.id) return;
-    this.#article = { ...this.#article, ...summary };
+    const tags = this.#tagWrites > 0 ? this.#article.tags : summary.tags;
+    this.#article = { ...this.#article, ...summary, tags };
+    if (this.#tagWrites === 0) this.#savedTags = summary.tags;
   }
 }

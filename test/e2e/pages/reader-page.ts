@@ -1,8 +1,9 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
 /**
- * The reader view: one article with its header, body and bookmark toggle, and for pages saved from
- * the web its versions, Refresh, and the images that could not be saved.
+ * The reader view: one article with its header, body and bookmark toggle, its tags, how far it has
+ * been read, and for pages saved from the web its versions, Refresh, and the images that could not
+ * be saved.
  */
 export class ReaderPage {
   readonly view: Locator;
@@ -17,6 +18,11 @@ export class ReaderPage {
   readonly refreshButton: Locator;
   readonly imagesMissing: Locator;
   readonly retryImagesButton: Locator;
+  readonly tagList: Locator;
+  readonly tagChips: Locator;
+  readonly tagInput: Locator;
+  readonly tagProblem: Locator;
+  readonly progressBar: Locator;
 
   constructor(readonly page: Page) {
     this.view = page.getByTestId('reader-view');
@@ -31,6 +37,42 @@ export class ReaderPage {
     this.refreshButton = page.getByTestId('refresh-article');
     this.imagesMissing = page.getByTestId('images-missing');
     this.retryImagesButton = page.getByTestId('retry-images');
+    this.tagList = page.getByTestId('tag-list');
+    this.tagChips = this.tagList.getByTestId('tag-chip');
+    this.tagInput = page.getByTestId('tag-input');
+    this.tagProblem = page.getByTestId('tag-problem');
+    this.progressBar = page.getByTestId('reading-progress');
+  }
+
+  /** Types tags into the tag field (commas separate several) and presses Enter. */
+  async addTags(text: string): Promise<void> {
+    await this.tagInput.fill(text);
+    await this.tagInput.press('Enter');
+  }
+
+  async removeTag(tag: string): Promise<void> {
+    await this.tagChips.filter({ hasText: tag }).getByTestId('tag-remove').click();
+  }
+
+  /** The tags shown, in order. */
+  async tags(): Promise<string[]> {
+    return this.tagChips.evaluateAll((chips) => chips.map((chip) => chip.dataset['tag'] ?? ''));
+  }
+
+  /** How far down the page is scrolled, 0 to 1. */
+  async scrolledFraction(): Promise<number> {
+    return this.page.evaluate(() => {
+      const scrollable = document.documentElement.scrollHeight - window.innerHeight;
+      return scrollable > 0 ? window.scrollY / scrollable : 1;
+    });
+  }
+
+  /** Scrolls the article to a fraction of its length, as the wheel would. */
+  async scrollTo(fraction: number): Promise<void> {
+    await this.page.evaluate((wanted) => {
+      const scrollable = document.documentElement.scrollHeight - window.innerHeight;
+      window.scrollTo(0, Math.round(wanted * scrollable));
+    }, fraction);
   }
 
   /** Shows another saved version (1 is the first). */

@@ -79,7 +79,7 @@ describe('the HTTP bridge', () => {
     ]);
   });
 
-  it('lets a delete outlive the page (keepalive), and nothing else', async () => {
+  it('lets a delete and the reading position outlive the page (keepalive), and nothing else', async () => {
     const options: { channel: string; keepalive: boolean | undefined }[] = [];
     const recording: typeof fetch = async (input, init) => {
       options.push({ channel: String(input).split('/api/')[1] ?? '', keepalive: init?.keepalive });
@@ -87,9 +87,11 @@ describe('the HTTP bridge', () => {
     };
     const api = createHttpApi({ baseUrl, token: 't', fetch: recording });
     await api['article.delete']({ id: 'old-news' });
+    await api['article.setProgress']({ id: 'old-news', progress: 0.5 });
     await api['library.list']({});
     expect(options).toEqual([
       { channel: 'article.delete', keepalive: true },
+      { channel: 'article.setProgress', keepalive: true },
       { channel: 'library.list', keepalive: false },
     ]);
   });

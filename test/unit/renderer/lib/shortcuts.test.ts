@@ -24,6 +24,8 @@ describe('shortcuts', () => {
     expect(shortcutFor(press('Escape'), 'reader')).toBe('back');
     expect(shortcutFor(press('Escape'), 'library')).toBeNull();
     expect(shortcutFor(press('j'), 'reader')).toBeNull();
+    expect(shortcutFor(press('t'), 'reader')).toBe('tag');
+    expect(shortcutFor(press('t'), 'library')).toBeNull();
   });
 
   it('needs Ctrl or Cmd for import, and no modifier for the letters', () => {
@@ -51,6 +53,7 @@ describe('shortcuts', () => {
       'archive',
       'delete',
       'back',
+      'tag',
       'help',
     ]);
     expect(keyLabel(SHORTCUTS.find((shortcut) => shortcut.action === 'delete')!)).toBe('Del');
