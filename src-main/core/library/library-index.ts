@@ -204,7 +204,7 @@ export class LibraryIndex {
     const wait = Math.max(0, Math.min(this.#timing.debounceMs, latest));
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.flush().catch(this.#onBackgroundError);
+      this.#writeOnce().catch(this.#onBackgroundError);
     }, wait);
     // A pending index write must not keep a CLI process alive; the index is derived anyway.
     this.#timer.unref?.();
@@ -213,6 +213,30 @@ export class LibraryIndex {
   /** True when the in-memory index has changes library.json does not have yet. */
   get dirty(): boolean {
     return this.#dirtySince !== null;
+  }
+
+  /**
+   * The timer's write: one write, never two back to back. Changes made while it runs are left to
+   * the next timer, which markDirty() sets as usual once it is done. (Looping like flush() rewrote
+   * the whole index after nearly every add during an import: at 20,000 articles that cut the
+   * import rate from ~300 to ~40 per second.)
+   */
+  async #writeOnce(): Promise<void> {
+    if (this.#writing !== null || this.#dirtySince === null) return;
+    const since = this.#dirtySince;
+    this.#dirtySince = null;
+    const writing = this.#write();
+    this.#writing = writing;
+    try {
+      await writing;
+    } catch (error) {
+      // Left dirty and retried on the next change, as before.
+      this.#dirtySince = Math.min(since, this.#dirtySince ?? since);
+      throw error;
+    } finally {
+      this.#writing = null;
+    }
+    if (this.#dirtySince !== null) this.markDirty();
   }
 
   /** Writes library.json now if anything changed; resolves once it is on disk. */
