@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Library } from './library/library';
-import { openLibrary } from './library/store';
+import { type OpenLibraryOptions, openLibrary } from './library/store';
 import { addWelcomeArticle } from './welcome';
 
 /** The product name: the folder under the OS's application-data directory. */
@@ -83,6 +83,8 @@ export function repoResourcesDir(entryUrl: string): string {
 export interface OpenAppLibraryOptions {
   libraryDir: string;
   resourcesDir: string;
+  /** Hears how the open goes, for a host showing its window before the library is ready. */
+  hooks?: Pick<OpenLibraryOptions, 'onProgress' | 'onLocked'>;
 }
 
 /**
@@ -92,9 +94,13 @@ export interface OpenAppLibraryOptions {
 export async function openAppLibrary({
   libraryDir,
   resourcesDir,
+  hooks = {},
 }: OpenAppLibraryOptions): Promise<Library> {
   // The window lists from the index at once; the folders are checked just after (store.ts).
-  const { library, created } = await openLibrary(libraryDir, { checkInBackground: true });
+  const { library, created } = await openLibrary(libraryDir, {
+    ...hooks,
+    checkInBackground: true,
+  });
   if (created) {
     try {
       await addWelcomeArticle(library, resourcesDir);

@@ -17,7 +17,6 @@ import {
   shell,
 } from 'electron';
 import { IMPORTABLE_EXTENSIONS } from '../core/ingest/import-file';
-import type { Library } from '../core/library/library';
 import {
   APP_FOLDER_NAME,
   openAppLibrary,
@@ -25,8 +24,8 @@ import {
   resolveLibraryDir,
 } from '../core/open-app-library';
 import { PathGrants } from '../core/path-grants';
-import { LibrarySearch } from '../core/search/library-search';
-import { type HostServices, createHandlers, forwardLibraryEvents } from '../handlers';
+import type { EventSink, HostServices } from '../handlers';
+import { LibraryOpening } from '../library-opening';
 import { createAppUrlCheck, createEventSink, createSenderCheck, registerContract } from './ipc';
 import { serveLibraryImages } from './library-images';
 import { menuTemplate } from './menu';
@@ -46,12 +45,11 @@ const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_
 /** webContents ids of the windows this app created: the only senders IPC trusts. */
 const appWindowIds = new Set<number>();
 let mainWindow: BrowserWindow | null = null;
-let library: Library | null = null;
-let search: LibrarySearch | null = null;
+let opening: LibraryOpening | null = null;
 let libraryClosing: Promise<void> | null = null;
 let libraryClosed = false;
 
-function openMainWindow(): void {
+function openMainWindow(send: EventSink): void {
   const window = createMainWindow({
     preloadPath,
     page: devServerUrl ? { url: devServerUrl } : { file: indexHtmlPath },
@@ -59,6 +57,12 @@ function openMainWindow(): void {
   });
   const id = window.webContents.id;
   appWindowIds.add(id);
+  // Progress sent before the page subscribed is lost: a page that loads while the library opens
+  // hears at once how far the open is.
+  window.webContents.on('did-finish-load', () => {
+    const report = opening?.progress;
+    if (report) send('progress', report);
+  });
   window.on('closed', () => {
     appWindowIds.delete(id);
     if (mainWindow === window) mainWindow = null;
@@ -100,18 +104,18 @@ async function start(): Promise<void> {
     process.env,
     join(app.getPath('userData'), 'library'),
   );
-  try {
-    library = await openAppLibrary({
-      libraryDir,
-      resourcesDir: app.isPackaged ? process.resourcesPath : repoResourcesDir(import.meta.url),
-    });
-  } catch (error) {
+  const resourcesDir = app.isPackaged ? process.resourcesPath : repoResourcesDir(import.meta.url);
+  // The window comes first; the library opens behind it (library-opening.ts), calls wait for it,
+  // and the open's progress reaches the window as 'progress' events.
+  const libraryOpening = new LibraryOpening({
+    open: (hooks) => openAppLibrary({ libraryDir, resourcesDir, hooks }),
+  });
+  opening = libraryOpening;
+  libraryOpening.ready.catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     dialog.showErrorBox('Offprint cannot open its library', `${libraryDir}\n\n${message}`);
     app.exit(1);
-    return;
-  }
-  const openLibrary = library;
+  });
 
   const isAppUrl = createAppUrlCheck({
     devServerUrl,
@@ -124,7 +128,7 @@ async function start(): Promise<void> {
   });
 
   // Saved images: the reader's `images/<sha256>.<ext>` addresses, answered from the library.
-  serveLibraryImages(protocol, net, dirname(indexHtmlPath), openLibrary.root);
+  serveLibraryImages(protocol, net, dirname(indexHtmlPath), libraryDir);
 
   const send = createEventSink(() =>
     BrowserWindow.getAllWindows()
@@ -137,27 +141,25 @@ async function start(): Promise<void> {
     grants: new PathGrants(),
     events: send,
   };
-  // Loads or builds the search index in the background; the first list does not wait for it.
-  search = new LibrarySearch(openLibrary).start();
   registerContract(
     ipcMain,
-    createHandlers(openLibrary, services, search),
+    libraryOpening.handlers(services),
     createSenderCheck(appWindowIds, isAppUrl),
   );
-  forwardLibraryEvents(openLibrary, send, search);
+  libraryOpening.forwardEvents(send);
 
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       menuTemplate(process.platform, {
         importFiles: () => send('menu.command', { command: 'import' }),
-        openLibraryFolder: () => void shell.openPath(openLibrary.root),
+        openLibraryFolder: () => void shell.openPath(libraryDir),
       }),
     ),
   );
 
-  openMainWindow();
+  openMainWindow(send);
   app.on('activate', () => {
-    if (!mainWindow) openMainWindow();
+    if (!mainWindow) openMainWindow(send);
   });
 }
 
@@ -174,13 +176,12 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('will-quit', (event) => {
-    if (!library || libraryClosed) return;
-    // Hold the quit until pending writes are on disk and the lock is released.
+    if (!opening || libraryClosed) return;
+    // Hold the quit until pending writes are on disk and the lock is released (an open still
+    // running is let finish first, so that its rebuilt index is not lost).
     event.preventDefault();
-    const closing = library;
-    // Search first: it saves its index into the library folder, which is ours until the lock goes.
-    libraryClosing ??= Promise.resolve(search?.close())
-      .then(() => closing.close())
+    libraryClosing ??= opening
+      .close()
       .catch((error: unknown) => console.error('[offprint] closing the library failed:', error))
       .finally(() => {
         libraryClosed = true;

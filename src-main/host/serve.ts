@@ -2,8 +2,11 @@
  * `node out/main/host.js [--library DIR] [--port N] [--open]`: runs the browser host on a library.
  *
  * Prints exactly one line on stdout once ready, `Offprint browser host: <url>`, which scripts and
- * tests wait for; everything else goes to stderr. Ctrl+C (or SIGTERM) stops the server and closes
- * the library, so its pending writes reach the disk and its lock is released.
+ * tests wait for; everything else goes to stderr. Ready means listening with the library's lock
+ * taken: the rest of the open (a rebuilt index can take seconds) goes on behind the served page,
+ * which shows its progress. A library another process holds, or an open that fails later, ends the
+ * host with a one-line message. Ctrl+C (or SIGTERM) stops the server and closes the library, so
+ * its pending writes reach the disk and its lock is released.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,8 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openAppLibrary, repoResourcesDir, resolveLibraryDir } from '../core/open-app-library';
-import { LibrarySearch } from '../core/search/library-search';
-import { startHostServer } from './server';
+import { LibraryOpening } from '../library-opening';
+import { type HostServer, startHostServer } from './server';
 
 const USAGE = 'Usage: node out/main/host.js [--library DIR] [--port N] [--open]';
 
@@ -66,19 +69,22 @@ async function main(): Promise<void> {
     throw new Error(`No built renderer in ${rendererDir}: run "npm run build" first.`);
   }
   const libraryDir = resolveLibraryDir(argv);
-  const library = await openAppLibrary({
-    libraryDir,
-    resourcesDir: repoResourcesDir(import.meta.url),
+  // Opens behind the page; the search index then loads or builds in the background.
+  const opening = new LibraryOpening({
+    open: (hooks) =>
+      openAppLibrary({ libraryDir, resourcesDir: repoResourcesDir(import.meta.url), hooks }),
   });
-  // Loads or builds the search index in the background; the first list does not wait for it.
-  const search = new LibrarySearch(library).start();
-  const server = await startHostServer({ library, search, rendererDir, port }).catch(
-    async (error) => {
-      await search.close();
-      await library.close();
-      throw error;
-    },
-  );
+  let server: HostServer | undefined;
+  try {
+    server = await startHostServer({ opening, rendererDir, port });
+    // A library another process holds fails here, before the URL is announced.
+    await opening.claimed;
+  } catch (error) {
+    await server?.close();
+    await opening.close();
+    throw error;
+  }
+  const running = server;
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -86,9 +92,8 @@ async function main(): Promise<void> {
     stopping = true;
     console.error(`Offprint browser host: ${signal}, closing the library.`);
     try {
-      await server.close();
-      await search.close();
-      await library.close();
+      await running.close();
+      await opening.close();
       process.exit(0);
     } catch (error) {
       console.error('Offprint browser host: closing failed:', error);
@@ -99,8 +104,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', (signal) => void stop(signal));
 
   console.error(`Library: ${libraryDir}`);
-  console.log(`Offprint browser host: ${server.url}`);
-  if (values.open) openInBrowser(server.url);
+  console.log(`Offprint browser host: ${running.url}`);
+  if (values.open) openInBrowser(running.url);
+  // Calls made meanwhile got the error; the host ends with it as when the lock was refused.
+  await opening.ready;
 }
 
 main().catch((error: unknown) => {

@@ -11,9 +11,13 @@
  *   GET  /, /<static file>             the built renderer; index.html carries <meta name="offprint-token">
  *   POST /api/<channel>                header X-Offprint-Token, JSON body = the argument; JSON Result back
  *   GET  /api/events?token=TOKEN       server-sent events: `event: <name>` + `data: <json>`
+ *                                      (while the library opens, its progress first)
  *   GET  /images/<sha256>.<ext>        an image saved in the library (what stored content's relative
  *                                      `images/...` addresses resolve to); no token: the name is
  *                                      a content hash, matched strictly, and names nothing else
+ *
+ * Served with a library still opening (library-opening.ts), the page and the event stream answer at
+ * once and API calls wait for the library.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -28,7 +32,8 @@ import { imageContentType, imagePath } from '../core/library/images';
 import type { Library } from '../core/library/library';
 import { PathGrants } from '../core/path-grants';
 import type { WebOptions } from '../core/ingest/import-url';
-import { type HostServices, createHandlers, dispatch, forwardLibraryEvents } from '../handlers';
+import { type HostServices, dispatch } from '../handlers';
+import { LibraryOpening } from '../library-opening';
 import type { LibrarySearch } from '../core/search/library-search';
 import { CONTENT_SECURITY_POLICY } from './csp';
 
@@ -44,10 +49,7 @@ const REFUSED_BODY_LINGER_MS = 1000;
 /** Proxies and browsers drop idle event streams; a comment this often keeps ours open. */
 export const EVENT_PING_INTERVAL_MS = 25_000;
 
-export interface HostServerOptions {
-  library: Library;
-  /** The library's search, started and closed by the caller; absent: an in-memory one. */
-  search?: LibrarySearch;
+interface HostServerBaseOptions {
   /** The built renderer (out/renderer). */
   rendererDir: string;
   /** 0 or absent: a random free port. */
@@ -58,12 +60,22 @@ export interface HostServerOptions {
   web?: WebOptions;
 }
 
+/**
+ * The library to serve: open already (its search, started and closed by the caller; absent: an
+ * in-memory one), or still opening, in which case the page is served at once and calls wait.
+ */
+export type HostServerOptions = HostServerBaseOptions &
+  ({ library: Library; search?: LibrarySearch } | { opening: LibraryOpening });
+
 export interface HostServer {
   /** http://127.0.0.1:<port>/ */
   url: string;
   token: string;
   port: number;
-  /** Stops serving and ends the event streams. The library stays open: its owner closes it. */
+  /**
+   * Stops serving and ends the event streams. The library (or opening) stays open: its owner
+   * closes it.
+   */
   close(): Promise<void>;
 }
 
@@ -121,6 +133,11 @@ function injectToken(html: string, token: string): string {
   if (!head) return meta + html;
   const end = head.index + head[0].length;
   return html.slice(0, end) + meta + html.slice(end);
+}
+
+/** One server-sent event. */
+function eventFrame<E extends EventName>(event: E, payload: EventMap[E]): string {
+  return `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
 }
 
 function sendResult(res: ServerResponse, status: number, result: Result<unknown>): void {
@@ -191,13 +208,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
  * open.
  */
 export async function startHostServer(options: HostServerOptions): Promise<HostServer> {
-  const { library } = options;
+  const opening =
+    'opening' in options ? options.opening : LibraryOpening.of(options.library, options.search);
   const token = options.token ?? newToken();
   const tokenBytes = Buffer.from(token, 'utf8');
   const rendererDir = resolve(options.rendererDir);
   const eventClients = new Set<ServerResponse>();
   const sendEvent = <E extends EventName>(event: E, payload: EventMap[E]) => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    const frame = eventFrame(event, payload);
     for (const client of eventClients) client.write(frame);
   };
   const services: HostServices = {
@@ -207,8 +225,8 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     events: sendEvent,
     ...(options.web ? { web: options.web } : {}),
   };
-  const handlers = createHandlers(library, services, options.search);
-  const stopForwarding = forwardLibraryEvents(library, sendEvent, options.search);
+  const handlers = opening.handlers(services);
+  const stopForwarding = opening.forwardEvents(sendEvent);
   const ping = setInterval(() => {
     for (const client of eventClients) client.write(': ping\n\n');
   }, EVENT_PING_INTERVAL_MS);
@@ -275,6 +293,9 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     });
     // A first comment flushes the headers, so the client sees the stream open at once.
     res.write(': connected\n\n');
+    // A page that loads while the library opens learns at once how far the open is.
+    const report = opening.progress;
+    if (report) res.write(eventFrame('progress', report));
     eventClients.add(res);
     req.on('close', () => eventClients.delete(res));
   }
@@ -344,8 +365,19 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
 
   /** A saved image. Its name is its content's hash, so it never changes: cache it for good. */
   async function serveImage(req: IncomingMessage, res: ServerResponse, name: string) {
-    const file = imagePath(library.root, name);
-    if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendNotFound(res);
+      return;
+    }
+    let root: string;
+    try {
+      root = (await opening.ready).root;
+    } catch {
+      sendNotFound(res);
+      return;
+    }
+    const file = imagePath(root, name);
+    if (!file) {
       sendNotFound(res);
       return;
     }

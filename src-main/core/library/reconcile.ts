@@ -47,8 +47,11 @@ export interface UnreadableArticle {
 }
 
 export interface ScanHooks {
-  /** Called as folders are scanned (every 200 folders and at the end). */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called as folders are scanned: at the start of a rebuild or recovery, every 200 folders and at
+   * the end. `rebuilding`: there was no usable index (what a host tells the user it is doing).
+   */
+  onProgress?: (done: number, total: number, rebuilding: boolean) => void;
   /** Called for each folder that is skipped and left as it is (not damaged: unreadable). */
   onUnreadable?: (article: UnreadableArticle) => void;
 }
@@ -139,6 +142,10 @@ export async function scanArticles(
 
   let done = 0;
   const total = ids.length;
+  const rebuilding = index === null;
+  const progress = (): void => hooks.onProgress?.(done, total, rebuilding);
+  // Every folder is read in these cases: worth a first report before the first 200 are done.
+  if ((rebuilding || options.recovering) && total > 0) progress();
   const onFolder = async (id: string): Promise<void> => {
     const dir = layout.articleDir(id);
     const before = indexed.get(id);
@@ -186,7 +193,7 @@ export async function scanArticles(
         break;
     }
     done += 1;
-    if (done % 200 === 0) hooks.onProgress?.(done, total);
+    if (done % 200 === 0) progress();
   };
   const report = (article: UnreadableArticle): void => {
     result.unreadable.push(article);
@@ -228,14 +235,14 @@ export async function scanArticles(
     if (mtimeMs !== undefined && mtimeMs < trustBefore) {
       result.summaries.push(before);
       done += 1;
-      if (done % 200 === 0) hooks.onProgress?.(done, total);
+      if (done % 200 === 0) progress();
     } else {
       toScan.push(before.id);
     }
   }
   for (const name of names) if (options.recovering || !indexed.has(name)) toScan.push(name);
   await forEachLimited(toScan, SCAN_CONCURRENCY, onFolder);
-  hooks.onProgress?.(done, total);
+  progress();
   if (deferred !== null) result.deferred = { ids: deferred, trustBefore };
 
   for (const id of indexed.keys()) {

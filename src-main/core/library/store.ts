@@ -153,6 +153,11 @@ export interface OpenLibraryOptions extends ScanHooks {
    * The hosts set it: stat'ing 20,000 folders was the larger part of a cold open (~0.4 s).
    */
   checkInBackground?: boolean;
+  /**
+   * Called once the lock is taken, before the folders are scanned: from here on the open can only
+   * fail on the disk, not because another process has the library (hosts announce themselves then).
+   */
+  onLocked?: () => void;
 }
 
 export interface OpenedLibrary {
@@ -180,6 +185,7 @@ export async function openLibrary(
   }
   const lock = await acquireLibraryLock(layout.lockFile);
   try {
+    options.onLocked?.();
     const index = new LibraryIndex(layout.indexFile, {
       syncDir: layout.root,
       timing: {
