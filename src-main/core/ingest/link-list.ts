@@ -7,7 +7,7 @@
  */
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { isBookmarksFile } from '../../shared/bookmarks-file';
-import { MAX_URL_LENGTH } from '../../shared/limits';
+import { addressCandidates, parseWebUrl, uniqueAddresses } from '../../shared/web-address';
 import { normalizeArticleUrl } from './article-url';
 
 export interface ExtractedLinks {
@@ -19,53 +19,21 @@ export interface ExtractedLinks {
 
 /** An absolute http(s) address in its parsed form, or null. */
 function webAddress(candidate: string): string | null {
-  if (candidate.length > MAX_URL_LENGTH || !URL.canParse(candidate)) return null;
-  const url = new URL(candidate);
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return null;
-  return url.href;
+  return parseWebUrl(candidate)?.href ?? null;
 }
 
 /** Keeps the first of each address; two that differ only in fragment or tracking are one. */
 function unique(urls: Iterable<string>): string[] {
-  const seen = new Set<string>();
-  const kept: string[] = [];
-  for (const url of urls) {
-    const key = normalizeArticleUrl(url) ?? url;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    kept.push(url);
-  }
-  return kept;
-}
-
-/** Punctuation that wraps or follows an address in prose: `<https://a>`, `(https://a)`, `https://a,`. */
-const LEADING = /^[<("'[{«“‘]+/;
-const TRAILING = /[>"'\]}»”’.,;:!?]+$/;
-
-/** One whitespace-separated word as an address, with the punctuation prose puts around it removed. */
-function addressInWord(word: string): string | null {
-  let candidate = word.replace(LEADING, '');
-  for (;;) {
-    const before = candidate;
-    candidate = candidate.replace(TRAILING, '');
-    // A closing parenthesis belongs to the address only when it opened one (Wikipedia titles).
-    const opens = candidate.split('(').length - 1;
-    const closes = candidate.split(')').length - 1;
-    if (candidate.endsWith(')') && closes > opens) candidate = candidate.slice(0, -1);
-    if (candidate === before) break;
-  }
-  return webAddress(candidate);
+  return uniqueAddresses(urls, (url) => normalizeArticleUrl(url) ?? url);
 }
 
 /** The web addresses in pasted text: one per line or separated by spaces; other words are ignored. */
 export function linksFromText(text: string): string[] {
-  const found: string[] = [];
-  for (const word of text.split(/\s+/)) {
-    if (!/^\W*https?:/i.test(word)) continue;
-    const url = addressInWord(word);
-    if (url) found.push(url);
-  }
-  return unique(found);
+  return unique(
+    addressCandidates(text)
+      .map(webAddress)
+      .filter((url) => url !== null),
+  );
 }
 
 /** The web addresses a bookmarks export links to (every `<A HREF>`, in order, each once). */

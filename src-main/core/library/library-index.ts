@@ -223,20 +223,27 @@ export class LibraryIndex {
    */
   async #writeOnce(): Promise<void> {
     if (this.#writing !== null || this.#dirtySince === null) return;
-    const since = this.#dirtySince;
+    await this.#writeChanges(this.#dirtySince);
+    if (this.#dirtySince !== null) this.markDirty();
+  }
+
+  /**
+   * Writes the changes made since `since` (the index's dirty mark; no write is in progress). If the
+   * write fails the index is left dirty from the earlier mark, to be retried by the next change or
+   * flush.
+   */
+  async #writeChanges(since: number): Promise<void> {
     this.#dirtySince = null;
     const writing = this.#write();
     this.#writing = writing;
     try {
       await writing;
     } catch (error) {
-      // Left dirty and retried on the next change, as before.
       this.#dirtySince = Math.min(since, this.#dirtySince ?? since);
       throw error;
     } finally {
       this.#writing = null;
     }
-    if (this.#dirtySince !== null) this.markDirty();
   }
 
   /** Writes library.json now if anything changed; resolves once it is on disk. */
@@ -252,18 +259,7 @@ export class LibraryIndex {
         continue;
       }
       if (this.#dirtySince === null) return;
-      const since = this.#dirtySince;
-      this.#dirtySince = null;
-      const writing = this.#write();
-      this.#writing = writing;
-      try {
-        await writing;
-      } catch (error) {
-        this.#dirtySince = Math.min(since, this.#dirtySince ?? since);
-        throw error;
-      } finally {
-        this.#writing = null;
-      }
+      await this.#writeChanges(this.#dirtySince);
     }
   }
 

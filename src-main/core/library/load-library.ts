@@ -12,29 +12,25 @@ import type { IndexFile, LibraryIndex } from './library-index';
 import type { LibraryLayout } from './layout';
 import type { LibraryLock } from './lock';
 import { quarantineMove } from './quarantine';
-import { type ScanHooks, type UnreadableArticle, removeTempFiles, scanArticles } from './reconcile';
+import { type ScanHooks, type ScanResult, removeTempFiles, scanArticles } from './reconcile';
 import type { SettingsFile } from './settings-file';
 
-/** What opening found and repaired; for logs, the CLI and tests. */
-export interface OpenReport {
+/**
+ * What opening found and repaired; for logs, the CLI and tests. Most of it is what the folder scan
+ * found (reconcile.ts). With `checkInBackground` after a clean close, `deferred` lists the indexed
+ * articles listed without a look at their folders, which the store then checks (LibraryStore).
+ */
+export interface OpenReport extends Pick<
+  ScanResult,
+  'reread' | 'dropped' | 'removedIncomplete' | 'unreadable' | 'removedTrash' | 'deferred'
+> {
   /** 'rebuilt' when library.json was missing or unusable (see `indexProblem`). */
   index: 'created' | 'loaded' | 'rebuilt';
   indexProblem: string | null;
   /** The previous session ended without close() (its lock was stale). */
   recoveredStaleLock: boolean;
-  reread: string[];
-  dropped: string[];
-  removedIncomplete: string[];
-  /** Folders left as they were and not listed (e.g. written by a newer Offprint). */
-  unreadable: UnreadableArticle[];
+  /** Temp files of interrupted writes removed now: the scan's and those outside the article folders. */
   removedTempFiles: number;
-  /** Folders of deletes that had not finished (`articles/.trash-*`), removed now. */
-  removedTrash: number;
-  /**
-   * With `checkInBackground` after a clean close: the indexed articles listed without a look at
-   * their folders, which the store then checks after open (LibraryStore).
-   */
-  deferred: { ids: string[]; trustBefore: number } | null;
   /** Damaged files found and what was done about each: what the user is told. */
   problems: LibraryProblem[];
 }

@@ -66,9 +66,10 @@ export interface ScanResult {
   dropped: string[];
   /** Folders without article.json that were removed. */
   removedIncomplete: string[];
+  /** Folders left as they were and not listed (e.g. written by a newer Offprint). */
   unreadable: UnreadableArticle[];
   removedTempFiles: number;
-  /** Folders of removes that had not finished, deleted now. */
+  /** Folders of removes that had not finished (`articles/.trash-*`), deleted now. */
   removedTrash: number;
   /**
    * With `deferChecks`: indexed articles listed as indexed without a look at their folder, and the

@@ -3,7 +3,13 @@
  * a browser. Main checks every address again; this only decides what to send, so that one bad line
  * does not make main refuse the whole list, and so the dialog can say which lines it will skip.
  */
-import { MAX_URL_LENGTH } from '../../../src-main/shared/limits';
+import {
+  LEADING_PUNCTUATION,
+  TRAILING_PUNCTUATION,
+  addressCandidates,
+  parseWebUrl,
+  uniqueAddresses,
+} from '../../../src-main/shared/web-address';
 
 /** What the Save dialog makes of its text: the addresses to save, and the lines it cannot use. */
 export interface AddressList {
@@ -13,33 +19,12 @@ export interface AddressList {
   rejected: string[];
 }
 
-/** Punctuation prose and chat put around a link: `<https://a>`, `(https://a)`, `https://a.`. */
-const LEADING = /^[<("'[{«“‘]+/;
-const TRAILING = /[>"'\]}»”’.,;:!?]+$/;
-
 /** The address in its parsed form when it is an absolute http(s) one Offprint can fetch, else null. */
 export function webAddress(candidate: string): string | null {
-  if (candidate.length === 0 || candidate.length > MAX_URL_LENGTH) return null;
-  if (!URL.canParse(candidate)) return null;
-  const url = new URL(candidate);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.hostname === '' || url.username !== '' || url.password !== '') return null;
+  const url = parseWebUrl(candidate);
+  // Stricter than main's link lists: an address carrying a user name or password is not sent.
+  if (!url || url.username !== '' || url.password !== '') return null;
   return url.href;
-}
-
-/** One word as an address, with the punctuation around it removed; null when it is none. */
-function addressInWord(word: string): string | null {
-  let candidate = word.replace(LEADING, '');
-  for (;;) {
-    const before = candidate;
-    candidate = candidate.replace(TRAILING, '');
-    // A closing parenthesis is part of the address only when the address opened one (Wikipedia).
-    const opens = candidate.split('(').length - 1;
-    const closes = candidate.split(')').length - 1;
-    if (candidate.endsWith(')') && closes > opens) candidate = candidate.slice(0, -1);
-    if (candidate === before) break;
-  }
-  return webAddress(candidate);
 }
 
 /**
@@ -60,24 +45,15 @@ function pageKey(url: string): string {
 }
 
 function unique(urls: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return urls.filter((url) => {
-    const key = pageKey(url);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return uniqueAddresses(urls, pageKey);
 }
 
-/** The http(s) addresses among the words of `text` (spelled out with their scheme). */
+/** The http(s) addresses among the words of `text`, spelled out with their scheme and `//`. */
 function explicitAddresses(text: string): string[] {
-  const found: string[] = [];
-  for (const word of text.split(/\s+/)) {
-    if (!/^\W*https?:\/\//i.test(word)) continue;
-    const url = addressInWord(word);
-    if (url) found.push(url);
-  }
-  return found;
+  return addressCandidates(text)
+    .filter((candidate) => /^https?:\/\//i.test(candidate))
+    .map(webAddress)
+    .filter((url): url is string => url !== null);
 }
 
 /**
@@ -98,7 +74,7 @@ export function parseAddressList(text: string): AddressList {
     }
     const bare = /\s/.test(line)
       ? null
-      : bareAddress(line.replace(LEADING, '').replace(TRAILING, ''));
+      : bareAddress(line.replace(LEADING_PUNCTUATION, '').replace(TRAILING_PUNCTUATION, ''));
     if (bare) urls.push(bare);
     else rejected.push(line);
   }

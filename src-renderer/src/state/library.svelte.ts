@@ -25,6 +25,7 @@ import {
   type LibrarySort,
 } from '../../../src-main/shared/model';
 import { services as defaultServices, type RendererServices } from '../lib/api';
+import { flagRefusal, type ArticleFlag } from '../lib/article-flags';
 import { countTags, type TagCount } from '../lib/tags';
 import {
   MAX_DROPPED_FILES,
@@ -115,8 +116,6 @@ export interface LibraryOptions {
   /** How long typing must pause before the search runs, in milliseconds. */
   searchDelayMs?: number;
 }
-
-type Flag = 'bookmarked' | 'archived';
 
 /** The last part of a path or file name: toasts name files, not folders. */
 function baseName(source: string): string {
@@ -664,7 +663,9 @@ export class LibraryState {
   #withPendingState<Row extends ArticleSummary>(row: Row): Row {
     const pending = this.#pendingState.get(row.id);
     if (!pending) return row;
-    const differs = (Object.keys(pending) as Flag[]).some((flag) => pending[flag] !== row[flag]);
+    const differs = (Object.keys(pending) as ArticleFlag[]).some(
+      (flag) => pending[flag] !== row[flag],
+    );
     return differs ? { ...row, ...pending } : row;
   }
 
@@ -685,7 +686,7 @@ export class LibraryState {
    * Sets a flag at once and tells main; if main refuses, the flag goes back and an error says why.
    * Returns whether main took it.
    */
-  async #setFlag(row: ArticleSummary, flag: Flag, value: boolean): Promise<boolean> {
+  async #setFlag(row: ArticleSummary, flag: ArticleFlag, value: boolean): Promise<boolean> {
     const { id } = row;
     this.#pendingState.set(id, { ...this.#pendingState.get(id), [flag]: value });
     this.#replaceRow(id, (current) => ({ ...current, [flag]: value }));
@@ -703,15 +704,7 @@ export class LibraryState {
       return true;
     }
     this.#replaceRow(id, (current) => ({ ...current, [flag]: !value }));
-    const verb =
-      flag === 'bookmarked'
-        ? value
-          ? 'bookmark'
-          : 'remove the bookmark from'
-        : value
-          ? 'archive'
-          : 'unarchive';
-    this.#notifications.error(`Could not ${verb} “${row.title}”: ${result.error.message}`);
+    this.#notifications.error(flagRefusal(flag, value, row.title, result.error.message));
     return false;
   }
 

@@ -9,6 +9,7 @@ import type { OffprintErrorShape } from '../../../src-main/shared/errors';
 import { ARTICLE_ID_PATTERN } from '../../../src-main/shared/limits';
 import type { Article, ArticleSummary, ArticleVersions } from '../../../src-main/shared/model';
 import { services as defaultServices, type RendererServices } from '../lib/api';
+import { flagRefusal, type ArticleFlag } from '../lib/article-flags';
 import { splitTagInput, tagProblem, withTags, withoutTag } from '../lib/tags';
 import type { DeletionsState } from './deletions.svelte';
 import type { NotificationsState } from './notifications.svelte';
@@ -126,15 +127,7 @@ export class ReaderState {
   async open(id: string): Promise<void> {
     if (id === this.#id && (this.#article || this.#loading)) return;
     const generation = ++this.#generation;
-    this.#id = id;
-    this.#article = null;
-    this.#error = null;
-    this.#pinnedVersion = null;
-    this.#currentVersion = null;
-    this.#switching = false;
-    this.#refreshing = false;
-    this.#retrying = false;
-    this.#resetTags();
+    this.#reset(id);
     if (!ARTICLE_ID_PATTERN.test(id)) {
       // No id the library makes looks like this: say so plainly instead of a validation message.
       this.#error = NOT_IN_LIBRARY;
@@ -256,16 +249,23 @@ export class ReaderState {
   /** Forgets the article, e.g. when the reader closes. */
   close(): void {
     this.#generation++;
-    this.#id = null;
+    this.#reset(null);
+    this.#loading = false;
+  }
+
+  /** Starts over on `id`: no article or error yet, no version chosen, nothing under way. */
+  #reset(id: string | null): void {
+    this.#id = id;
     this.#article = null;
     this.#error = null;
-    this.#loading = false;
     this.#pinnedVersion = null;
     this.#currentVersion = null;
     this.#switching = false;
     this.#refreshing = false;
     this.#retrying = false;
-    this.#resetTags();
+    this.#tagDraft = '';
+    this.#tagProblem = null;
+    this.#savedTags = [];
   }
 
   /**
@@ -299,12 +299,6 @@ export class ReaderState {
     const tags = withoutTag(article.tags, tag);
     if (tags.length === article.tags.length) return true;
     return this.#changeTags(article, tags, { removed: tag });
-  }
-
-  #resetTags(): void {
-    this.#tagDraft = '';
-    this.#tagProblem = null;
-    this.#savedTags = [];
   }
 
   /**
@@ -392,11 +386,7 @@ export class ReaderState {
     return true;
   }
 
-  async #setFlag(
-    article: Article,
-    flag: 'bookmarked' | 'archived',
-    value: boolean,
-  ): Promise<boolean> {
+  async #setFlag(article: Article, flag: ArticleFlag, value: boolean): Promise<boolean> {
     this.#article = { ...article, [flag]: value };
     this.#pendingWrites++;
     const result = await this.#services.api['article.setState']({
@@ -410,15 +400,7 @@ export class ReaderState {
       return true;
     }
     if (this.#article[flag] === value) this.#article = { ...this.#article, [flag]: !value };
-    const verb =
-      flag === 'bookmarked'
-        ? value
-          ? 'bookmark'
-          : 'remove the bookmark from'
-        : value
-          ? 'archive'
-          : 'unarchive';
-    this.#notifications.error(`Could not ${verb} “${article.title}”: ${result.error.message}`);
+    this.#notifications.error(flagRefusal(flag, value, article.title, result.error.message));
     return false;
   }
 

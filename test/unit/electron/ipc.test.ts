@@ -9,6 +9,7 @@ import { CHANNEL_NAMES } from '../../../src-main/shared/contract';
 import { OffprintError } from '../../../src-main/shared/errors';
 import type { Handlers } from '../../../src-main/handlers';
 import type { Annotation, ArticleSummary } from '../../../src-main/shared/model';
+import { articleSummary } from '../../support/article-summary';
 import {
   type IpcMainLike,
   createAppUrlCheck,
@@ -63,28 +64,13 @@ function invokeEvent(
   } as unknown as IpcMainInvokeEvent;
 }
 
-const summary: ArticleSummary = {
+const summary: ArticleSummary = articleSummary({
   id: 'a1',
   title: 'A title',
-  siteName: null,
-  section: null,
-  byline: null,
-  publishedTime: null,
   savedAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
-  excerpt: null,
-  url: null,
-  lang: null,
   wordCount: 3,
-  readingMinutes: 1,
-  sourceKind: 'text',
-  fileName: null,
-  bookmarked: false,
-  read: false,
-  archived: false,
-  tags: [],
-  annotationCount: 0,
-};
+});
 
 const annotation: Annotation = {
   id: '6f1c2a4e-8d1b-4c53-9a0e-2b7d5f3c9e10',

@@ -16,6 +16,7 @@ import {
 } from '../../../src-main/shared/contract';
 import type { Result } from '../../../src-main/shared/errors';
 import type { ArticleSummary } from '../../../src-main/shared/model';
+import { articleSummary } from '../../support/article-summary';
 import {
   importDroppedFiles,
   pickAndImportFiles,
@@ -89,29 +90,20 @@ let counter = 0;
 /** An article summary with sensible defaults. */
 export function summary(overrides: Partial<ArticleSummary> = {}): ArticleSummary {
   counter += 1;
-  return {
+  return articleSummary({
     id: `article-${counter}`,
     title: `Article ${counter}`,
     siteName: 'TRT World',
     section: 'WORLD',
-    byline: null,
     publishedTime: '2025-06-11',
     savedAt: '2025-06-12T08:00:00.000Z',
     updatedAt: '2025-06-12T08:00:00.000Z',
-    excerpt: null,
-    url: null,
     lang: 'en',
     wordCount: 900,
     readingMinutes: 4,
-    sourceKind: 'text',
     fileName: `article-${counter}.txt`,
-    bookmarked: false,
-    read: false,
-    archived: false,
-    tags: [],
-    annotationCount: 0,
     ...overrides,
-  };
+  });
 }
 
 /**

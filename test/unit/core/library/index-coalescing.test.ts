@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LibraryIndex } from '../../../../src-main/core/library/library-index';
 import type { ArticleSummary } from '../../../../src-main/shared/model';
+import { articleSummary } from '../../../support/article-summary';
 
 const writes: number[] = [];
 
@@ -33,28 +34,13 @@ afterEach(async () => {
 
 function summary(n: number): ArticleSummary {
   const at = new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString();
-  return {
+  return articleSummary({
     id: `a-${n}`,
     title: `Article ${n}`,
-    siteName: null,
-    section: null,
-    byline: null,
-    publishedTime: null,
     savedAt: at,
     updatedAt: at,
-    excerpt: null,
-    url: null,
-    lang: null,
     wordCount: 1,
-    readingMinutes: 1,
-    sourceKind: 'text',
-    fileName: null,
-    bookmarked: false,
-    read: false,
-    archived: false,
-    tags: [],
-    annotationCount: 0,
-  };
+  });
 }
 
 describe('LibraryIndex coalescing', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LibraryIndex } from '../../../../src-main/core/library/library-index';
 import type { ArticleSummary } from '../../../../src-main/shared/model';
+import { articleSummary } from '../../../support/article-summary';
 
 let dir: string;
 let path: string;
@@ -24,28 +25,7 @@ function makeIndex(debounceMs: number, maxDelayMs: number): LibraryIndex {
 }
 
 function summary(id: string, savedAt: string): ArticleSummary {
-  return {
-    id,
-    title: id,
-    siteName: null,
-    section: null,
-    byline: null,
-    publishedTime: null,
-    savedAt,
-    updatedAt: savedAt,
-    excerpt: null,
-    url: null,
-    lang: null,
-    wordCount: 10,
-    readingMinutes: 1,
-    sourceKind: 'text',
-    fileName: null,
-    bookmarked: false,
-    read: false,
-    archived: false,
-    tags: [],
-    annotationCount: 0,
-  };
+  return articleSummary({ id, title: id, savedAt, updatedAt: savedAt });
 }
 
 async function onDisk(): Promise<{ reflectsWritesBefore: number; articles: ArticleSummary[] }> {

@@ -5,33 +5,7 @@ import {
   emptyCounts,
   firstInOrder,
 } from '../../../../src-main/core/search/query';
-import type { ArticleSummary } from '../../../../src-main/shared/model';
-
-function summary(overrides: Partial<ArticleSummary>): ArticleSummary {
-  return {
-    id: 'a',
-    title: 'T',
-    siteName: null,
-    section: null,
-    byline: null,
-    publishedTime: null,
-    savedAt: '2025-01-10T12:00:00.000Z',
-    updatedAt: '2025-01-10T12:00:00.000Z',
-    excerpt: null,
-    url: null,
-    lang: null,
-    wordCount: 10,
-    readingMinutes: 1,
-    sourceKind: 'text',
-    fileName: null,
-    bookmarked: false,
-    read: false,
-    archived: false,
-    tags: [],
-    annotationCount: 0,
-    ...overrides,
-  };
-}
+import { articleSummary as summary } from '../../../support/article-summary';
 
 describe('firstInOrder', () => {
   it('gives the same first items as a full sort, for small and large inputs', () => {

@@ -199,6 +199,26 @@ describe('events over the HTTP bridge', () => {
   });
 });
 
+/** What one import.upload call carried. */
+type Upload = {
+  files: { name: string; relativePath?: string; dataBase64: string }[];
+  resources?: { relativePath: string; dataBase64: string }[];
+};
+
+/** A fake that answers each uploaded file (as failed, "sent"): the tests look at what was sent. */
+function savingFake() {
+  return createFakeApi({
+    'import.upload': ({ files }) => ({
+      ok: true,
+      value: files.map((file) => ({
+        status: 'failed' as const,
+        source: file.name,
+        error: { code: 'empty-file', message: 'sent' },
+      })),
+    }),
+  });
+}
+
 describe('importDroppedFiles', () => {
   it('sends the bytes as base64 and returns the outcomes in the order given', async () => {
     const fake = createFakeApi({
@@ -220,9 +240,7 @@ describe('importDroppedFiles', () => {
       fake.api,
     );
     expect(outcomes.map((outcome) => outcome.source)).toEqual(['a.txt', 'b.html']);
-    const upload = fake.callsTo('import.upload')[0] as {
-      files: { name: string; dataBase64: string }[];
-    };
+    const upload = fake.callsTo('import.upload')[0] as Upload;
     expect(upload.files[0]).toEqual({
       name: 'a.txt',
       dataBase64: Buffer.from('Grüße, Kyiv').toString('base64'),
@@ -233,16 +251,7 @@ describe('importDroppedFiles', () => {
   });
 
   it('refuses a file over the limit locally and still imports the rest', async () => {
-    const fake = createFakeApi({
-      'import.upload': ({ files }) => ({
-        ok: true,
-        value: files.map((file) => ({
-          status: 'failed' as const,
-          source: file.name,
-          error: { code: 'empty-file', message: 'sent' },
-        })),
-      }),
-    });
+    const fake = savingFake();
     const outcomes = await importDroppedFiles(
       [new File([new Uint8Array(MAX_IMPORT_BYTES + 1)], 'big.html'), new File(['x'], 'small.txt')],
       fake.api,
@@ -255,21 +264,12 @@ describe('importDroppedFiles', () => {
         message: 'big.html is 20 MB; Offprint imports files up to 20 MB.',
       },
     });
-    const sent = fake.callsTo('import.upload') as { files: { name: string }[] }[];
+    const sent = fake.callsTo('import.upload') as Upload[];
     expect(sent.flatMap((call) => call.files.map((file) => file.name))).toEqual(['small.txt']);
   });
 
   it('splits large uploads so that no call carries much more than one largest file', async () => {
-    const fake = createFakeApi({
-      'import.upload': ({ files }) => ({
-        ok: true,
-        value: files.map((file) => ({
-          status: 'failed' as const,
-          source: file.name,
-          error: { code: 'empty-file', message: 'sent' },
-        })),
-      }),
-    });
+    const fake = savingFake();
     const eightMegabytes = () => new Uint8Array(8 * 1024 * 1024);
     await importDroppedFiles(
       [
@@ -279,7 +279,7 @@ describe('importDroppedFiles', () => {
       ],
       fake.api,
     );
-    const sent = fake.callsTo('import.upload') as { files: { name: string }[] }[];
+    const sent = fake.callsTo('import.upload') as Upload[];
     expect(sent.map((call) => call.files.map((file) => file.name))).toEqual([
       ['1.txt', '2.txt'],
       ['3.txt'],
@@ -308,24 +308,6 @@ describe('importDroppedFiles', () => {
 });
 
 describe('importDroppedFiles with folders', () => {
-  type Upload = {
-    files: { name: string; relativePath?: string; dataBase64: string }[];
-    resources?: { relativePath: string; dataBase64: string }[];
-  };
-
-  function savingFake() {
-    return createFakeApi({
-      'import.upload': ({ files }) => ({
-        ok: true,
-        value: files.map((file) => ({
-          status: 'failed' as const,
-          source: file.name,
-          error: { code: 'empty-file', message: 'sent' },
-        })),
-      }),
-    });
-  }
-
   const page = (refs: string) =>
     new File([`<html><body><p>Story</p>${refs}</body></html>`], 'page.html');
 
