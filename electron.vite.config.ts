@@ -32,6 +32,8 @@ export default defineConfig({
     root: 'src-renderer',
     build: {
       outDir: 'out/renderer',
+      // Loaded from disk, but a smaller bundle still parses faster at every start.
+      minify: true,
       rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
     },
     plugins: [svelte({ configFile: resolve('svelte.config.js') })],

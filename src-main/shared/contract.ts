@@ -196,12 +196,24 @@ export interface SearchSnippet {
 /** A row of a query result: the summary, plus for text searches its score and snippet. */
 export type LibraryQueryItem = ArticleSummary & { snippet?: SearchSnippet; score?: number };
 
-/** Articles matching the text, tag and dates, before the bookmarked/unread/archived filters. */
+/** A tag and how many articles carry it (tags differing only in case count as one). */
+export interface LibraryTagCount {
+  tag: string;
+  count: number;
+}
+
+/**
+ * Counts for the filter chips. all/bookmarked/unread/archived: articles matching the text, tag and
+ * dates, before the bookmarked/unread/archived filters. tags: articles matching the text and dates,
+ * before the tag and state filters (a filter never counts against its own chips), most used first,
+ * then by name; at most 200 tags.
+ */
 export interface LibraryCounts {
   all: number;
   bookmarked: number;
   unread: number;
   archived: number;
+  tags: LibraryTagCount[];
 }
 
 export interface LibraryQueryResult {

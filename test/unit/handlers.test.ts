@@ -17,7 +17,7 @@ import {
   dispatch,
 } from '../../src-main/handlers';
 import { CHANNEL_NAMES } from '../../src-main/shared/contract';
-import type { EventMap } from '../../src-main/shared/contract';
+import type { EventMap, LibraryCounts } from '../../src-main/shared/contract';
 import {
   MAX_FILES_PER_IMPORT,
   MAX_IMPORT_BASE64_CHARS,
@@ -321,7 +321,7 @@ describe('import.upload', () => {
 describe('library.query', () => {
   type QueryResult = {
     total: number;
-    counts: Record<string, number>;
+    counts: LibraryCounts;
     items: (ArticleSummary & { snippet?: { text: string; highlights: [number, number][] } })[];
   };
 
@@ -329,7 +329,7 @@ describe('library.query', () => {
     const article = await uploadOne();
     const result = ok<QueryResult>(await dispatch(handlers, 'library.query', {}));
     expect(result.total).toBe(1);
-    expect(result.counts).toEqual({ all: 1, bookmarked: 0, unread: 1, archived: 0 });
+    expect(result.counts).toEqual({ all: 1, bookmarked: 0, unread: 1, archived: 0, tags: [] });
     expect(result.items.map((item) => item.id)).toEqual([article.id]);
   });
 

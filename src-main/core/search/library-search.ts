@@ -16,6 +16,8 @@
  * - **One thing at a time.** Loading, re-indexing and writing run one after another on an internal
  *   queue, so the index never changes while it is being written.
  * - Queries without text never touch the index: they filter and sort the library's summaries.
+ * - Tag counts come from the summaries too; those of the whole library (a query without text or
+ *   dates) are kept until the library next changes.
  */
 import { join } from 'node:path';
 import type {
@@ -23,6 +25,7 @@ import type {
   LibraryQuery,
   LibraryQueryItem,
   LibraryQueryResult,
+  LibraryTagCount,
 } from '../../shared/contract';
 import { OffprintError } from '../../shared/errors';
 import type { Annotation, ArticleSummary } from '../../shared/model';
@@ -31,6 +34,7 @@ import { InvertedIndex } from './inverted-index';
 import { readSnapshot, writeSnapshot } from './persisted-index';
 import {
   SortOrders,
+  TagTally,
   compileFilters,
   count,
   defaultDirection,
@@ -103,6 +107,8 @@ export class LibrarySearch {
   readonly #progressListeners = new Set<SearchProgressListener>();
   readonly #pending = new Set<string>();
   readonly #unsubscribe: () => void;
+  /** Tag counts of the whole library; null until asked for and after every change. */
+  #libraryTags: LibraryTagCount[] | null = null;
   #index = new InvertedIndex();
   #queue: Promise<void> = Promise.resolve();
   #started: Promise<void> | null = null;
@@ -157,8 +163,10 @@ export class LibrarySearch {
   }
 
   /**
-   * Filters, searches, sorts and pages the library. Counts are over the articles matching the text,
-   * tag and dates (before the bookmarked/unread/archived filters), for the filter chips.
+   * Filters, searches, sorts and pages the library. Counts are for the filter chips: the state
+   * counts are over the articles matching the text, tag and dates (before the bookmarked/unread/
+   * archived filters); the tag counts over those matching the text and dates (before the tag
+   * filter too), at most MAX_COUNTED_TAGS of them. No article file is read for either.
    */
   async query(query: LibraryQuery): Promise<LibraryQueryResult> {
     if (this.#closed) throw new OffprintError('internal', 'Search has been closed.');
@@ -205,16 +213,25 @@ export class LibrarySearch {
     }
     const filters = compileFilters(query.filters);
     const counts = emptyCounts();
+    // Without dates the tags counted are the whole library's, which a previous query may know.
+    const known = filters.ranged ? null : this.#libraryTags;
+    const tally = known === null ? new TagTally() : null;
     const { offset, limit } = pageOf(query);
     const items: LibraryQueryItem[] = [];
     let total = 0;
     for (const summary of ordered) {
-      if (!filters.inScope(summary)) continue;
+      if (!filters.inRange(summary)) continue;
+      tally?.add(summary);
+      if (!filters.hasTag(summary)) continue;
       count(counts, summary);
       if (!filters.inState(summary)) continue;
       if (total >= offset && items.length < limit) items.push({ ...summary });
       total += 1;
     }
+    const tags = known ?? (tally as TagTally).result();
+    if (!filters.ranged) this.#libraryTags = tags;
+    // A copy: the cached counts must not change with what a caller does to the result.
+    counts.tags = tags.map((tag) => ({ ...tag }));
     return { total, counts, items };
   }
 
@@ -222,13 +239,17 @@ export class LibrarySearch {
     const { hits, matchedTerms } = this.#index.search(text);
     const filters = compileFilters(query.filters);
     const counts: LibraryCounts = emptyCounts();
+    const tally = new TagTally();
     const matches: Match[] = [];
     for (const hit of hits) {
       const summary = this.#library.summary(hit.id);
-      if (summary === undefined || !filters.inScope(summary)) continue;
+      if (summary === undefined || !filters.inRange(summary)) continue;
+      tally.add(summary);
+      if (!filters.hasTag(summary)) continue;
       count(counts, summary);
       if (filters.inState(summary)) matches.push({ summary, score: hit.score });
     }
+    counts.tags = tally.result();
     const { offset, limit } = pageOf(query);
     // Only the rows up to the page are put in order: a common word matches thousands.
     const ordered = firstInOrder(matches, offset + limit, this.#matchOrder(query));
@@ -282,6 +303,8 @@ export class LibrarySearch {
 
   #onLibraryChange(ids: string[]): void {
     this.#orders.changed(ids, (id) => this.#library.summary(id));
+    // Any change may add, drop or rename a tag, or add or remove an article carrying tags.
+    this.#libraryTags = null;
     if (this.#closed) return;
     for (const id of ids) this.#pending.add(id);
     if (this.#started === null || this.#changeTimer !== undefined) return;

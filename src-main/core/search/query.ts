@@ -8,31 +8,44 @@ import type {
   LibraryFilters,
   LibraryQuery,
   LibrarySortDirection,
+  LibraryTagCount,
 } from '../../shared/contract';
 import type { ArticleSummary, LibrarySort } from '../../shared/model';
+import { tagKey } from '../../shared/user-state';
 
 /** Rows a query returns when it does not say. */
 export const DEFAULT_QUERY_LIMIT = 100;
 
-/** The two halves of a query's filters: counts are taken between them. */
+/** Tags a query's counts name at most (the most used). */
+export const MAX_COUNTED_TAGS = 200;
+
+/**
+ * The three steps of a query's filters: tag counts are taken after the first, the chip counts
+ * after the second, and the rows listed are those passing all three.
+ */
 export interface CompiledFilters {
-  /** Tag and date ranges: which articles are counted at all. */
-  inScope(summary: ArticleSummary): boolean;
+  /** Date ranges: which articles are counted at all. */
+  inRange(summary: ArticleSummary): boolean;
+  /** The tag filter: which of those the chip counts cover. */
+  hasTag(summary: ArticleSummary): boolean;
   /** Bookmarked, unread, archived: which of those are listed. */
   inState(summary: ArticleSummary): boolean;
+  /** True when the query has date filters (tag counts then differ from the whole library's). */
+  readonly ranged: boolean;
 }
 
 /** Turns the contract's filters into predicates. Dates are compared as instants. */
 export function compileFilters(filters: LibraryFilters = {}): CompiledFilters {
-  const tag = filters.tag?.trim().toLowerCase();
+  const tag = filters.tag === undefined ? undefined : tagKey(filters.tag.trim());
   const saved = range(filters.savedAfter, filters.savedBefore);
   const published = range(filters.publishedAfter, filters.publishedBefore);
   // (A feed filter goes here once articles record the feed they came from.)
   return {
-    inScope(summary) {
-      if (tag !== undefined && !summary.tags.some((item) => item.toLowerCase() === tag)) {
-        return false;
-      }
+    ranged: saved !== null || published !== null,
+    hasTag(summary) {
+      return tag === undefined || summary.tags.some((item) => tagKey(item) === tag);
+    },
+    inRange(summary) {
       if (saved !== null && !saved(Date.parse(summary.savedAt))) return false;
       if (published !== null) {
         const time = summary.publishedTime === null ? NaN : Date.parse(summary.publishedTime);
@@ -67,8 +80,56 @@ export function count(counts: LibraryCounts, summary: ArticleSummary): void {
   if (summary.archived) counts.archived += 1;
 }
 
+/** Chip counts at zero; `tags` is filled in by the caller (see TagTally). */
 export function emptyCounts(): LibraryCounts {
-  return { all: 0, bookmarked: 0, unread: 0, archived: 0 };
+  return { all: 0, bookmarked: 0, unread: 0, archived: 0, tags: [] };
+}
+
+// Tags in an order people read ("Topic 2" before "topic 10"); code units break the remaining ties.
+const tagCollator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+function byCountThenTag(a: LibraryTagCount, b: LibraryTagCount): number {
+  return (
+    b.count - a.count ||
+    tagCollator.compare(a.tag, b.tag) ||
+    (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0)
+  );
+}
+
+/**
+ * Counts the tags of the summaries added. Tags differing only in case are one tag; it is named
+ * by its spelling on the most recently saved of those articles, so the name does not depend on
+ * the order summaries come in (which follows the query's sort).
+ */
+export class TagTally {
+  readonly #tags = new Map<string, { entry: LibraryTagCount; from: ArticleSummary }>();
+
+  add(summary: ArticleSummary): void {
+    for (const tag of summary.tags) {
+      const key = tagKey(tag);
+      const known = this.#tags.get(key);
+      if (known === undefined) {
+        this.#tags.set(key, { entry: { tag, count: 1 }, from: summary });
+        continue;
+      }
+      known.entry.count += 1;
+      // Another spelling: the newer article's wins (rare, so the comparison is too).
+      if (known.entry.tag !== tag && newer(summary, known.from)) {
+        known.entry.tag = tag;
+        known.from = summary;
+      }
+    }
+  }
+
+  /** The most used tags, most used first, then by name; at most MAX_COUNTED_TAGS. */
+  result(): LibraryTagCount[] {
+    const entries = [...this.#tags.values()].map(({ entry }) => ({ ...entry }));
+    return firstInOrder(entries, MAX_COUNTED_TAGS, byCountThenTag);
+  }
+}
+
+function newer(a: ArticleSummary, b: ArticleSummary): boolean {
+  return a.savedAt > b.savedAt || (a.savedAt === b.savedAt && a.id > b.id);
 }
 
 /** Newest first for dates, A to Z for titles. */

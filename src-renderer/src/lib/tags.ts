@@ -1,33 +1,13 @@
 /**
- * Tags as the renderer shows them: counted for the library's filter chips, and typed, suggested
- * and explained in the reader's tag field. Main has the last word on what a tag may be (the rules
- * are in shared/user-state.ts); what is here only shapes what the user sees before it answers.
+ * Tags as the renderer shows them: typed, suggested and explained in the reader's tag field. Main
+ * has the last word on what a tag may be (the rules are in shared/user-state.ts) and counts them
+ * (library.query's counts.tags); what is here only shapes what the user sees before it answers.
  */
-import type { ArticleSummary } from '../../../src-main/shared/model';
+import type { LibraryTagCount } from '../../../src-main/shared/contract';
 import { tagKey } from '../../../src-main/shared/user-state';
 
-/** A tag and how many articles carry it. */
-export interface TagCount {
-  name: string;
-  count: number;
-}
-
-/**
- * Every tag of the articles with its count, most used first, then by name. Tags differing only in
- * case are one tag, named by the first spelling met.
- */
-export function countTags(articles: readonly Pick<ArticleSummary, 'tags'>[]): TagCount[] {
-  const counts = new Map<string, TagCount>();
-  for (const article of articles) {
-    for (const tag of article.tags) {
-      const key = tagKey(tag);
-      const known = counts.get(key);
-      if (known) known.count++;
-      else counts.set(key, { name: tag, count: 1 });
-    }
-  }
-  return [...counts.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-}
+/** A tag and how many articles carry it, as main counts it. */
+export type TagCount = LibraryTagCount;
 
 /**
  * The tags in what was typed into the tag field: commas separate them; each is folded the way main
@@ -64,7 +44,7 @@ export function withoutTag(current: readonly string[], removed: string): string[
 /** What the tag field suggests: the library's tags the article does not carry yet, most used first. */
 export function tagSuggestions(library: readonly TagCount[], current: readonly string[]): string[] {
   const carried = new Set(current.map(tagKey));
-  return library.map((tag) => tag.name).filter((name) => !carried.has(tagKey(name)));
+  return library.map(({ tag }) => tag).filter((tag) => !carried.has(tagKey(tag)));
 }
 
 /**

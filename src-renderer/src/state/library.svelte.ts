@@ -24,9 +24,10 @@ import {
   type ImportOutcome,
   type LibrarySort,
 } from '../../../src-main/shared/model';
+import { tagKey } from '../../../src-main/shared/user-state';
 import { services as defaultServices, type RendererServices } from '../lib/api';
 import { flagRefusal, type ArticleFlag } from '../lib/article-flags';
-import { countTags, type TagCount } from '../lib/tags';
+import type { TagCount } from '../lib/tags';
 import {
   MAX_DROPPED_FILES,
   importableFilesLabel,
@@ -60,7 +61,8 @@ export const SORT_OPTIONS: readonly SortOption[] = [
 
 /**
  * A filter chip: what it shows and how many articles that is. State chips count the articles
- * matching the search (within the chosen tag); tag chips count the whole library.
+ * matching the search (within the chosen tag); tag chips count the articles matching the search,
+ * whatever tag or state is chosen (main's counts.tags).
  */
 export interface FilterChip {
   key: ChipKey;
@@ -85,17 +87,7 @@ const CHUNK = 100;
 const FIRST_CHUNKS = 2;
 const MAX_CHUNKS_PER_REQUEST = Math.floor(MAX_QUERY_LIMIT / CHUNK);
 
-/**
- * Tags: main's answers count states, not tags. The tag names come from one full list fetched in
- * the background after the first paint, and from the rows fetched since; after changes, each known
- * tag is counted again with a rowless query (small answers, nothing for this page to parse).
- */
-const TAGS_FIRST_DELAY_MS = 800;
-const TAGS_RECOUNT_DELAY_MS = 1000;
-/** Beyond this many tags only the ones with chips are counted again after a change. */
-const MAX_TAGS_RECOUNTED = 24;
-
-const NO_COUNTS: LibraryCounts = { all: 0, bookmarked: 0, unread: 0, archived: 0 };
+const NO_COUNTS: LibraryCounts = { all: 0, bookmarked: 0, unread: 0, archived: 0, tags: [] };
 const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
 
 /** Where pages to save from the web go: the import queue (state/import-queue.svelte.ts). */
@@ -148,11 +140,22 @@ function filtersFor(filter: LibraryFilter, tag: string | null): LibraryFilters |
 function withoutRows(counts: LibraryCounts, rows: readonly LibraryRow[]): LibraryCounts {
   if (rows.length === 0) return counts;
   const less = (test: (row: LibraryRow) => boolean) => rows.filter(test).length;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local tally, never rendered
+  const hiddenTags = new Map<string, number>();
+  for (const row of rows) {
+    for (const tag of row.tags) hiddenTags.set(tagKey(tag), (hiddenTags.get(tagKey(tag)) ?? 0) + 1);
+  }
+  const tags = counts.tags
+    .map(({ tag, count }) => ({ tag, count: count - (hiddenTags.get(tagKey(tag)) ?? 0) }))
+    .filter(({ count }) => count > 0)
+    // Stable: main's order among equal counts stays.
+    .sort((a, b) => b.count - a.count);
   return {
     all: counts.all - rows.length,
     bookmarked: counts.bookmarked - less((row) => row.bookmarked),
     unread: counts.unread - less((row) => !row.read),
     archived: counts.archived - less((row) => row.archived),
+    tags,
   };
 }
 
@@ -174,10 +177,6 @@ export class LibraryState {
   #loading = $state(false);
   #error = $state.raw<OffprintErrorShape | null>(null);
   #answers = $state(0);
-
-  #tags = $state.raw<readonly TagCount[]>([]);
-  #tagsKnown = false;
-  #tagsTimer: ReturnType<typeof setTimeout> | null = null;
 
   #importing = $state(false);
   #lastImport = $state.raw<readonly ImportOutcome[]>([]);
@@ -234,14 +233,16 @@ export class LibraryState {
       count,
       pressed: this.#filter === key,
     });
-    const chosen = this.#tag?.toLowerCase();
-    const tags = this.#tags.slice(0, MAX_TAG_CHIPS);
+    const chosen = this.#tag === null ? undefined : tagKey(this.#tag);
+    const counted = this.counts.tags;
+    const tags = counted.slice(0, MAX_TAG_CHIPS);
     const chosenTag = this.#tag;
-    if (chosenTag !== null && !tags.some((tag) => tag.name.toLowerCase() === chosen)) {
+    if (chosenTag !== null && !tags.some(({ tag }) => tagKey(tag) === chosen)) {
+      // Beyond the most used (or beyond what main names): the chosen tag's articles are `all`.
       tags.push(
-        this.#tags.find((tag) => tag.name.toLowerCase() === chosen) ?? {
-          name: chosenTag,
-          count: 0,
+        counted.find(({ tag }) => tagKey(tag) === chosen) ?? {
+          tag: chosenTag,
+          count: this.counts.all,
         },
       );
     }
@@ -250,12 +251,12 @@ export class LibraryState {
       state('unread', 'Unread', this.counts.unread),
       state('bookmarked', 'Bookmarked', this.counts.bookmarked),
       state('archived', 'Archived', this.counts.archived),
-      ...tags.map((tag): FilterChip => ({
-        key: `tag:${tag.name}`,
+      ...tags.map(({ tag, count }): FilterChip => ({
+        key: `tag:${tag}`,
         kind: 'tag',
-        label: tag.name,
-        count: tag.count,
-        pressed: tag.name.toLowerCase() === chosen,
+        label: tag,
+        count,
+        pressed: tagKey(tag) === chosen,
       })),
     ];
   });
@@ -312,16 +313,19 @@ export class LibraryState {
     this.#tag = tag;
     void this.load();
   }
-  /** Every tag in the library, most used first. */
+  /**
+   * The tags of the articles matching the search (every article without one), most used first,
+   * as main counted them for the last answer; the reader suggests these.
+   */
   get tags(): readonly TagCount[] {
-    return this.#tags;
+    return this.counts.tags;
   }
 
   /** A chip was pressed: a state chip is chosen; a tag chip narrows to its tag, or widens again. */
   choose(key: ChipKey): void {
     if (key.startsWith('tag:')) {
       const tag = key.slice('tag:'.length);
-      this.tag = this.#tag?.toLowerCase() === tag.toLowerCase() ? null : tag;
+      this.tag = this.#tag !== null && tagKey(this.#tag) === tagKey(tag) ? null : tag;
     } else {
       this.filter = key as LibraryFilter;
     }
@@ -379,78 +383,23 @@ export class LibraryState {
 
   /** Loads the list and follows library changes; returns the function that stops following. */
   start(): () => void {
-    const stopChanges = this.#services.api.on('library.changed', () => {
-      this.#scheduleRefresh();
-      this.#scheduleTags(TAGS_RECOUNT_DELAY_MS);
-    });
+    // The answer to the question asked again carries the tag counts too.
+    const stopChanges = this.#services.api.on('library.changed', () => this.#scheduleRefresh());
     // While the search index is being built, a search finds only what is indexed so far: once a
     // background job finishes, the search on screen is asked again.
     const stopProgress = this.#services.api.on('progress', ({ done, total }) => {
       if (!(done < total) && this.#answeredText !== '') this.#scheduleRefresh();
     });
-    void this.load().then(() => this.#scheduleTags(TAGS_FIRST_DELAY_MS));
+    void this.load();
     return () => {
       stopChanges();
       stopProgress();
-      for (const timer of [this.#refreshTimer, this.#searchTimer, this.#tagsTimer]) {
+      for (const timer of [this.#refreshTimer, this.#searchTimer]) {
         if (timer !== null) clearTimeout(timer);
       }
       this.#refreshTimer = null;
       this.#searchTimer = null;
-      this.#tagsTimer = null;
     };
-  }
-
-  #scheduleTags(delayMs: number): void {
-    if (this.#tagsTimer !== null) return;
-    this.#tagsTimer = setTimeout(() => {
-      this.#tagsTimer = null;
-      void this.#countTags();
-    }, delayMs);
-  }
-
-  /** Takes the tag names and counts: the first time from the whole list, then tag by tag. */
-  async #countTags(): Promise<void> {
-    if (!this.#tagsKnown) {
-      const list = await this.#services.api['library.list']({});
-      if (!list.ok) return;
-      this.#tagsKnown = true;
-      this.#tags = countTags(list.value);
-      return;
-    }
-    const counted: TagCount[] = [];
-    for (const tag of this.#tags.slice(0, MAX_TAGS_RECOUNTED)) {
-      const result = await this.#services.api['library.query']({
-        filters: { tag: tag.name },
-        limit: 0,
-      });
-      // A tag that could not be counted keeps its last count rather than vanishing.
-      const count = result.ok ? result.value.total : tag.count;
-      if (count > 0) counted.push({ name: tag.name, count });
-    }
-    const rest = this.#tags.slice(MAX_TAGS_RECOUNTED);
-    this.#tags = [...counted, ...rest].sort(
-      (a, b) => b.count - a.count || a.name.localeCompare(b.name),
-    );
-  }
-
-  // Rows carry their tags: a tag met there that is not known yet (set in another window, say) is
-  // added, and counted with the next recount.
-  #learnTags(items: readonly LibraryRow[]): void {
-    if (!this.#tagsKnown) return;
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, never rendered
-    const known = new Set(this.#tags.map((tag) => tag.name.toLowerCase()));
-    const added: TagCount[] = [];
-    for (const item of items) {
-      for (const tag of item.tags) {
-        if (known.has(tag.toLowerCase())) continue;
-        known.add(tag.toLowerCase());
-        added.push({ name: tag, count: 1 });
-      }
-    }
-    if (added.length === 0) return;
-    this.#tags = [...this.#tags, ...added];
-    this.#scheduleTags(TAGS_RECOUNT_DELAY_MS);
   }
 
   /** Asks the current question anew, from the first row; resolves when its answer is shown. */
@@ -554,7 +503,6 @@ export class LibraryState {
     });
     this.#rows = rows;
     this.#counts = counts;
-    this.#learnTags(items);
   }
 
   /**
@@ -607,7 +555,6 @@ export class LibraryState {
     for (let chunk = first; chunk < first + answered; chunk++) this.#requestedChunks.add(chunk);
     this.#rows = rows;
     this.#counts = counts;
-    this.#learnTags(items);
     this.#answeredText = text;
     this.#loaded = true;
     this.#error = null;

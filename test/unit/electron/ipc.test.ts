@@ -106,7 +106,7 @@ function recordingHandlers(calls: Array<[string, unknown]>): Handlers {
     'library.list': record('library.list', [summary]),
     'library.query': record('library.query', {
       total: 1,
-      counts: { all: 1, bookmarked: 0, unread: 1, archived: 0 },
+      counts: { all: 1, bookmarked: 0, unread: 1, archived: 0, tags: [] },
       items: [summary],
     }),
     'article.get': async ({ id }) => {

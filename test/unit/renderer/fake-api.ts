@@ -108,18 +108,27 @@ export function summary(overrides: Partial<ArticleSummary> = {}): ArticleSummary
 
 /**
  * Answers library.query over a list the test holds, the way main does in outline: the text must
- * appear in the title (a highlighted snippet is made from the title), counts are for the text before
- * the flag filters, and offset/limit cut the page. Order is the list's own unless a sort is given.
+ * appear in the title (a highlighted snippet is made from the title), state counts are for the text
+ * and tag before the flag filters, tag counts for the text alone (a tag ignoring case, named by its
+ * first spelling), and offset/limit cut the page. Order is the list's own unless a sort is given.
  */
 export function answerQuery(
   articles: readonly ArticleSummary[],
   query: LibraryQuery,
 ): LibraryQueryResult {
   const text = query.text?.toLowerCase();
-  const matching = articles.filter(
-    (article) =>
-      (!text || article.title.toLowerCase().includes(text)) &&
-      (query.filters?.tag === undefined || article.tags.includes(query.filters.tag)),
+  const tag = query.filters?.tag?.toLowerCase();
+  const found = articles.filter((article) => !text || article.title.toLowerCase().includes(text));
+  const tags = new Map<string, { tag: string; count: number }>();
+  for (const article of found) {
+    for (const name of article.tags) {
+      const known = tags.get(name.toLowerCase());
+      if (known) known.count += 1;
+      else tags.set(name.toLowerCase(), { tag: name, count: 1 });
+    }
+  }
+  const matching = found.filter(
+    (article) => tag === undefined || article.tags.some((name) => name.toLowerCase() === tag),
   );
   const filters = query.filters ?? {};
   const rows = matching.filter(
@@ -139,6 +148,7 @@ export function answerQuery(
       bookmarked: matching.filter((article) => article.bookmarked).length,
       unread: matching.filter((article) => !article.read).length,
       archived: matching.filter((article) => article.archived).length,
+      tags: [...tags.values()].sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)),
     },
     items: rows.slice(offset, offset + (query.limit ?? 100)).map((article) => {
       if (!text) return article;

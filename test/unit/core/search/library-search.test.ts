@@ -152,7 +152,7 @@ describe('LibrarySearch.query with text', () => {
     const search = await started(library);
 
     const all = await search.query({ text: 'harbour' });
-    expect(all.counts).toEqual({ all: 2, bookmarked: 1, unread: 1, archived: 0 });
+    expect(all.counts).toEqual({ all: 2, bookmarked: 1, unread: 1, archived: 0, tags: [] });
 
     const bookmarked = await search.query({ text: 'harbour', filters: { bookmarked: true } });
     expect(titles(bookmarked)).toEqual(['Minecraft exploit crashes servers']);
@@ -172,7 +172,7 @@ describe('LibrarySearch.query with text', () => {
     const future = await search.query({ text: 'harbour', filters: { savedAfter: '2999-01-01' } });
     expect(future).toEqual({
       total: 0,
-      counts: { all: 0, bookmarked: 0, unread: 0, archived: 0 },
+      counts: { all: 0, bookmarked: 0, unread: 0, archived: 0, tags: [] },
       items: [],
     });
   });
@@ -254,7 +254,7 @@ describe('LibrarySearch.query without text', () => {
       'Minecraft exploit crashes servers',
       'Harbour reopens after storm',
     ]);
-    expect(newest.counts).toEqual({ all: 3, bookmarked: 0, unread: 2, archived: 1 });
+    expect(newest.counts).toEqual({ all: 3, bookmarked: 0, unread: 2, archived: 1, tags: [] });
     expect(newest.items[0]?.snippet).toBeUndefined();
 
     const page = await search.query({ sort: 'title', direction: 'desc', offset: 1, limit: 1 });
@@ -281,6 +281,108 @@ describe('LibrarySearch.query without text', () => {
     expect(titles(await search.query({ sort: 'title' }))).toEqual([
       'Minecraft exploit crashes servers',
       'United States to lift Sudan sanctions',
+    ]);
+  });
+});
+
+describe('LibrarySearch tag counts', () => {
+  it('counts the tags of the whole library without text, before the tag and state filters', async () => {
+    const { library, ids } = await setUp();
+    const [harbour, minecraft, sudan] = ids as [string, string, string];
+    await library.setTags(harbour, ['Europe', 'storms']);
+    await library.setTags(minecraft, ['games', 'europe']);
+    await library.setTags(sudan, ['Africa']);
+    await library.setState(minecraft, { bookmarked: true });
+    const { library: wrapped, reads } = counting(library);
+    const search = new LibrarySearch(wrapped, { persist: false });
+    searches.push(search);
+
+    const everything = [
+      { tag: 'europe', count: 2 },
+      { tag: 'Africa', count: 1 },
+      { tag: 'games', count: 1 },
+      { tag: 'storms', count: 1 },
+    ];
+    // Two spellings of one tag: the newer article's (minecraft was saved after harbour) names it.
+    expect((await search.query({})).counts.tags).toEqual(everything);
+    // A chosen tag or state narrows the rows and the state counts, not the tag chips.
+    const games = await search.query({ filters: { tag: 'GAMES', bookmarked: true }, limit: 0 });
+    expect(games.total).toBe(1);
+    expect(games.counts.all).toBe(1);
+    expect(games.counts.tags).toEqual(everything);
+    // Dates do narrow them.
+    const dated = await search.query({ filters: { publishedBefore: '2020-01-01' } });
+    expect(dated.counts.tags).toEqual([
+      { tag: 'europe', count: 1 },
+      { tag: 'games', count: 1 },
+    ]);
+    expect(reads()).toBe(0);
+  });
+
+  it('follows tag changes and removed articles at once', async () => {
+    const { library, ids } = await setUp();
+    const [harbour, minecraft, sudan] = ids as [string, string, string];
+    await library.setTags(harbour, ['storms']);
+    await library.setTags(sudan, ['Africa', 'storms']);
+    const search = await started(library);
+    expect((await search.query({ limit: 0 })).counts.tags).toEqual([
+      { tag: 'storms', count: 2 },
+      { tag: 'Africa', count: 1 },
+    ]);
+
+    await library.setTags(sudan, ['africa']);
+    await library.setTags(minecraft, ['games']);
+    expect((await search.query({ limit: 0 })).counts.tags).toEqual([
+      { tag: 'africa', count: 1 },
+      { tag: 'games', count: 1 },
+      { tag: 'storms', count: 1 },
+    ]);
+
+    await library.remove(harbour);
+    // A caller changing a result does not change the next one.
+    const before = await search.query({ limit: 0 });
+    before.counts.tags.splice(0);
+    expect((await search.query({ limit: 0 })).counts.tags).toEqual([
+      { tag: 'africa', count: 1 },
+      { tag: 'games', count: 1 },
+    ]);
+  });
+
+  it('counts the tags of the articles matching the text, before the tag filter', async () => {
+    const { library, ids } = await setUp();
+    const [harbour, minecraft, sudan] = ids as [string, string, string];
+    const search = await started(library);
+    await library.setTags(harbour, ['storms', 'Europe']);
+    await library.setTags(minecraft, ['games']);
+    await library.setTags(sudan, ['Africa', 'storms']);
+    await settled(search);
+
+    // "harbour" is in the first two articles only.
+    const result = await search.query({ text: 'harbour', filters: { tag: 'games' } });
+    expect(titles(result)).toEqual(['Minecraft exploit crashes servers']);
+    expect(result.counts.all).toBe(1);
+    expect(result.counts.tags).toEqual([
+      { tag: 'Europe', count: 1 },
+      { tag: 'games', count: 1 },
+      { tag: 'storms', count: 1 },
+    ]);
+    const published = await search.query({
+      text: 'harbour',
+      filters: { publishedAfter: '2020-01-01' },
+    });
+    expect(published.counts.tags).toEqual([
+      { tag: 'Europe', count: 1 },
+      { tag: 'storms', count: 1 },
+    ]);
+
+    await library.setTags(harbour, []);
+    await settled(search);
+    expect((await search.query({ text: 'harbour' })).counts.tags).toEqual([
+      { tag: 'games', count: 1 },
+    ]);
+    expect((await search.query({ text: 'storms' })).counts.tags).toEqual([
+      { tag: 'Africa', count: 1 },
+      { tag: 'storms', count: 1 },
     ]);
   });
 });

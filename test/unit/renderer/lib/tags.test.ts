@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  countTags,
   splitTagInput,
   tagProblem,
   tagSuggestions,
   withTags,
   withoutTag,
 } from '../../../../src-renderer/src/lib/tags';
-
-describe('countTags', () => {
-  it('counts each tag once whatever its case, most used first, then by name', () => {
-    expect(
-      countTags([
-        { tags: ['Long reads', 'economy'] },
-        { tags: ['long reads'] },
-        { tags: ['Brexit'] },
-        { tags: [] },
-      ]),
-    ).toEqual([
-      { name: 'Long reads', count: 2 },
-      { name: 'Brexit', count: 1 },
-      { name: 'economy', count: 1 },
-    ]);
-  });
-});
 
 describe('the tag field', () => {
   it('splits on commas, folds whitespace and accents like main, and drops empty pieces', () => {
@@ -46,9 +28,9 @@ describe('the tag field', () => {
 
   it('suggests the library’s tags the article lacks, most used first', () => {
     const library = [
-      { name: 'Ukraine', count: 4 },
-      { name: 'Economy', count: 2 },
-      { name: 'Brexit', count: 1 },
+      { tag: 'Ukraine', count: 4 },
+      { tag: 'Economy', count: 2 },
+      { tag: 'Brexit', count: 1 },
     ];
     expect(tagSuggestions(library, ['economy'])).toEqual(['Ukraine', 'Brexit']);
   });

@@ -6,6 +6,7 @@ import type { ArticleSummary, ImportOutcome } from '../../../../src-main/shared/
 import { DeletionsState } from '../../../../src-renderer/src/state/deletions.svelte';
 import {
   LibraryState,
+  MAX_TAG_CHIPS,
   SORT_STORAGE_KEY,
   type LibraryOptions,
 } from '../../../../src-renderer/src/state/library.svelte';
@@ -78,7 +79,7 @@ describe('LibraryState: the list', () => {
     expect(library.loading).toBe(false);
     expect(library.loaded).toBe(true);
     expect(library.visible.map((row) => row?.title)).toEqual(['One', 'Two']);
-    expect(library.counts).toEqual({ all: 2, bookmarked: 1, unread: 2, archived: 0 });
+    expect(library.counts).toEqual({ all: 2, bookmarked: 1, unread: 2, archived: 0, tags: [] });
     expect(library.chips.map((chip) => [chip.key, chip.count, chip.pressed])).toEqual([
       ['all', 2, true],
       ['unread', 2, false],
@@ -167,9 +168,7 @@ describe('LibraryState: the list', () => {
   it('refreshes once for a burst of library changes, keeping the place, and stops when stopped', async () => {
     vi.useFakeTimers();
     const articles = many(1_000);
-    const { fake, library } = setup(
-      over(articles, { 'library.list': () => ({ ok: true, value: [] }) }),
-    );
+    const { fake, library } = setup(over(articles));
     const stop = library.start();
     await vi.advanceTimersByTimeAsync(0);
     await library.ensureRows(610, 640);
@@ -191,9 +190,7 @@ describe('LibraryState: the list', () => {
 
   it('asks a search again once the search index has been built', async () => {
     vi.useFakeTimers();
-    const { fake, library } = setup(
-      over(many(10), { 'library.list': () => ({ ok: true, value: [] }) }),
-    );
+    const { fake, library } = setup(over(many(10)));
     library.start();
     await vi.advanceTimersByTimeAsync(0);
     fake.emit('progress', { job: 'search-index', label: 'Indexing', done: 5, total: 10 });
@@ -291,7 +288,7 @@ describe('LibraryState: search, filters and order', () => {
     await library.load();
     library.text = 'istanbul';
     await library.load();
-    expect(library.counts).toEqual({ all: 2, bookmarked: 1, unread: 2, archived: 0 });
+    expect(library.counts).toEqual({ all: 2, bookmarked: 1, unread: 2, archived: 0, tags: [] });
 
     library.filter = 'bookmarked';
     await settle();
@@ -333,38 +330,86 @@ describe('LibraryState: search, filters and order', () => {
     ]);
   });
 
-  it('offers a chip per tag, most used first, counted again after changes', async () => {
+  it("offers a chip per tag from main's counts, most used first, following changes", async () => {
     vi.useFakeTimers();
     const articles = [
-      summary({ tags: ['economy', 'Long reads'] }),
-      summary({ tags: ['long reads'] }),
-      summary({ tags: [] }),
+      summary({ title: 'Budget', tags: ['economy', 'Long reads'] }),
+      summary({ title: 'Essay', tags: ['long reads'] }),
+      summary({ title: 'Other', tags: [] }),
     ];
-    const { fake, library } = setup(
-      over(articles, { 'library.list': () => ({ ok: true, value: articles }) }),
-    );
-    library.start();
+    const { fake, library } = setup(over(articles));
+    const stop = library.start();
     await vi.advanceTimersByTimeAsync(0);
-    // The first paint does not wait for the tags.
-    expect(fake.callsTo('library.list')).toEqual([]);
-    expect(library.chips.filter((chip) => chip.kind === 'tag')).toEqual([]);
-
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(
-      library.chips.filter((chip) => chip.kind === 'tag').map((c) => [c.key, c.count]),
-    ).toEqual([
-      ['tag:Long reads', 2],
-      ['tag:economy', 1],
+    const tagChips = () =>
+      library.chips.filter((chip) => chip.kind === 'tag').map((c) => [c.key, c.count, c.pressed]);
+    // With the first answer: no other request, and never the whole list.
+    expect(fake.callsTo('library.query')).toHaveLength(1);
+    expect(tagChips()).toEqual([
+      ['tag:Long reads', 2, false],
+      ['tag:economy', 1, false],
+    ]);
+    expect(library.tags).toEqual([
+      { tag: 'Long reads', count: 2 },
+      { tag: 'economy', count: 1 },
     ]);
 
-    // Another window tags an article and drops a tag: the counts follow, without a full list.
+    // A chosen tag narrows the rows, not the tag chips.
+    library.choose('tag:economy');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(library.visible.map((row) => row?.title)).toEqual(['Budget']);
+    expect(tagChips()).toEqual([
+      ['tag:Long reads', 2, false],
+      ['tag:economy', 1, true],
+    ]);
+    library.choose('tag:ECONOMY');
+    await vi.advanceTimersByTimeAsync(0);
+
+    // Another window tags an article and drops a tag: the re-asked question brings the counts.
     articles[2] = { ...articles[2]!, tags: ['economy'] };
     articles[0] = { ...articles[0]!, tags: ['economy'] };
     articles[1] = { ...articles[1]!, tags: [] };
     fake.emit('library.changed', { ids: [articles[2]!.id] });
-    await vi.advanceTimersByTimeAsync(2_000);
-    expect(fake.callsTo('library.list')).toHaveLength(1);
-    expect(library.tags).toEqual([{ name: 'economy', count: 2 }]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(tagChips()).toEqual([['tag:economy', 2, false]]);
+    expect(library.tags).toEqual([{ tag: 'economy', count: 2 }]);
+
+    // A search counts the tags of what it finds.
+    library.text = 'other';
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(library.tags).toEqual([{ tag: 'economy', count: 1 }]);
+    expect(fake.callsTo('library.list')).toEqual([]);
+    stop();
+  });
+
+  it('keeps a chip for the chosen tag beyond the most used, counted by the answer', async () => {
+    const articles = [
+      ...Array.from({ length: MAX_TAG_CHIPS }, (_, n) =>
+        summary({ tags: [`popular ${n}`], title: `Popular ${n}` }),
+      ),
+      ...Array.from({ length: MAX_TAG_CHIPS }, (_, n) =>
+        summary({ tags: [`popular ${n}`], title: `Again ${n}` }),
+      ),
+      summary({ title: 'Rare', tags: ['rare'] }),
+    ];
+    // Main names at most its first few tags here, as it names at most 200.
+    const { library } = setup({
+      'library.query': (query) => {
+        const value = answerQuery(articles, query);
+        return {
+          ok: true,
+          value: {
+            ...value,
+            counts: { ...value.counts, tags: value.counts.tags.slice(0, MAX_TAG_CHIPS) },
+          },
+        };
+      },
+    });
+    await library.load();
+    expect(library.chips.some((chip) => chip.key === 'tag:rare')).toBe(false);
+    library.tag = 'rare';
+    await settle();
+    const chip = library.chips.at(-1);
+    expect([chip?.key, chip?.count, chip?.pressed]).toEqual(['tag:rare', 1, true]);
   });
 
   it('remembers the order chosen, and a new session starts with it', async () => {
@@ -486,9 +531,9 @@ describe('LibraryState: changing articles', () => {
   it('hides a deleted row at once, counts without it, and moves the selection on', async () => {
     vi.useFakeTimers();
     const articles = [
-      summary({ title: 'A' }),
-      summary({ title: 'B', bookmarked: true }),
-      summary({ title: 'C' }),
+      summary({ title: 'A', tags: ['war'] }),
+      summary({ title: 'B', bookmarked: true, tags: ['Economy', 'solo'] }),
+      summary({ title: 'C', tags: ['economy'] }),
     ];
     const { fake, library, notifications } = setup(
       over(articles, { 'article.delete': () => ({ ok: true, value: true }) }),
@@ -498,7 +543,17 @@ describe('LibraryState: changing articles', () => {
     library.deleteSelected();
 
     expect(library.visible.map((row) => row?.title)).toEqual(['A', 'C']);
-    expect(library.counts).toEqual({ all: 2, bookmarked: 0, unread: 2, archived: 0 });
+    expect(library.counts).toEqual({
+      all: 2,
+      bookmarked: 0,
+      unread: 2,
+      archived: 0,
+      // The tags of the hidden row are counted without it too (the rest keep main's order).
+      tags: [
+        { tag: 'Economy', count: 1 },
+        { tag: 'war', count: 1 },
+      ],
+    });
     expect(library.selectedId).toBe(articles[2]!.id);
     expect(fake.callsTo('article.delete')).toEqual([]);
 
