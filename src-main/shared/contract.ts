@@ -6,6 +6,7 @@
  * This file imports nothing platform-specific: it is bundled into main, preload and renderer alike.
  */
 import * as v from 'valibot';
+import { issuePath } from './validation';
 import type {
   Annotation,
   Article,
@@ -420,11 +421,10 @@ export function validateArgs<C extends ChannelName>(
 ): { ok: true; value: ArgsOf<C> } | { ok: false; message: string } {
   const parsed = v.safeParse(contract[name].args, raw);
   if (parsed.success) return { ok: true, value: parsed.output as ArgsOf<C> };
-  const issue = parsed.issues[0];
-  const path = issue.path?.map((item) => String(item.key)).join('.');
+  const path = issuePath(parsed.issues[0]);
   return {
     ok: false,
-    message: `Invalid argument for ${name}${path ? ` (${path})` : ''}: ${issue.message}`,
+    message: `Invalid argument for ${name}${path ? ` (${path})` : ''}: ${parsed.issues[0].message}`,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { OffprintError } from './errors';
+import { describeIssues } from './validation';
 import { ANNOTATION_COLORS, LIBRARY_SORTS } from './model';
 
 export const MAX_TAG_LENGTH = 64;
@@ -135,14 +136,6 @@ export const annotationPatchSchema = v.strictObject({
 export const settingsPatchSchema = v.strictObject({
   sort: v.optional(v.picklist(LIBRARY_SORTS, `Sort by one of ${LIBRARY_SORTS.join(', ')}.`)),
 });
-
-/** The first issue of a failed parse as one sentence, naming the field when it is nested. */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  const issue = issues[0];
-  if (issue === undefined) return 'Invalid input.';
-  const path = issue.path?.map((item) => String(item.key)).join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
-}
 
 /** Parses with `schema`; throws OffprintError 'invalid-argument' with the first issue's message. */
 export function parseInput<TSchema extends v.GenericSchema>(

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import type { ArticleSummary, SourceKind } from '../../shared/model';
 import { ARTICLE_ID_PATTERN } from '../../shared/limits';
 import { keepValidTags } from '../../shared/user-state';
+import { issuePath } from '../../shared/validation';
 import { AtomicJsonFile } from './atomic-file';
 import type { LibraryLayout } from './layout';
 import type { NewArticle } from './library';
@@ -138,7 +139,7 @@ export function parseWith<TSchema extends v.GenericSchema>(
   const result = v.safeParse(schema, raw);
   if (result.success) return result.output;
   const issue = result.issues[0];
-  const path = issue.path?.map((item) => String(item.key)).join('.');
+  const path = issuePath(issue);
   throw new Error(path ? `${path} ${issue.message}` : issue.message);
 }
 
